@@ -1,0 +1,38 @@
+# Two entry points (README): `make run` and `make test`. Each makes its own virtual
+# environment in .venv and installs the project with the pinned versions in requirements.lock.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8501
+
+.PHONY: run test lint sample warehouse bench clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+warehouse: $(BIN)/.installed
+	$(BIN)/python -m etl run --sources data/sources.toml --db data/warehouse.duckdb
+
+run: warehouse
+	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+sample: $(BIN)/.installed
+	$(BIN)/python -m etl sample --out data/sample
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/bench_etl.py
+
+clean:
+	rm -rf $(VENV) data/warehouse.duckdb data/warehouse.duckdb.lock

@@ -1,0 +1,59 @@
+"""Opening the warehouse for reading.
+
+No long-lived connection: each query opens the file read-only, with external access off and the
+configuration locked, so nothing reached through the app can read other files, attach databases
+or load extensions. The data version (inode and mtime of the live file) goes into every cache
+key, so a new ETL build shows up without a restart and stale numbers are never served.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path(os.environ.get("WAREHOUSE_DB", "data/warehouse.duckdb"))
+
+READ_CONFIG = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
+class WarehouseMissing(Exception):
+    """The warehouse file does not exist yet; pages show how to build it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"No warehouse at {path}. Build it with: python -m etl run (or make run).")
+        self.path = path
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("WAREHOUSE_DB", str(DEFAULT_DB)))
+
+
+def data_version(path: Path | None = None) -> str:
+    """Identifies one published build: os.replace() gives every build a new inode."""
+    path = path or db_path()
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise WarehouseMissing(path) from None
+    return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
+
+
+@contextmanager
+def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = path or db_path()
+    if not path.exists():
+        raise WarehouseMissing(path)
+    con = duckdb.connect(str(path), read_only=True, config=READ_CONFIG)
+    try:
+        yield con
+    finally:
+        con.close()

@@ -1,0 +1,123 @@
+"""Command line: `python -m etl run | status | sample`.
+
+Exit codes: 0 all sources loaded (quarantined rows allowed), 1 a source failed or the run
+could not start, 2 usage error. Errors are printed as one readable message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from etl.errors import EtlError, LockBusy, UsageError
+
+DEFAULT_DB = Path("data/warehouse.duckdb")
+DEFAULT_SOURCES = Path("data/sources.toml")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m etl",
+        description="Load licence registries, incidents and consent declarations into the DuckDB warehouse.",
+        epilog="Exit codes: 0 all sources loaded (quarantined rows allowed); 1 a source failed; 2 usage error.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="extract, validate and load every declared source, then publish atomically")
+    run.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="sources config (default: %(default)s)")
+    run.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
+    run.add_argument("--json", action="store_true", help="print a JSON summary on stdout for schedulers")
+    run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+    status = sub.add_parser("status", help="last runs, per-source freshness and quarantine counts")
+    status.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
+    status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    sample = sub.add_parser("sample", help="write the deterministic built-in sample inputs")
+    sample.add_argument("--scale", type=float, default=1.0, help="multiply the sample sizes (default: 1)")
+    sample.add_argument("--out", type=Path, default=Path("data/sample"), help="output folder (default: %(default)s)")
+    sample.add_argument("--seed", type=int, default=42, help="random seed (default: %(default)s)")
+    return parser
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from etl.config import load_config
+    from etl.pipeline import run
+
+    config = load_config(args.sources)
+    say = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    result = run(config, args.db, say=say)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for s in result.sources:
+            line = f"{s.source}: {s.status}, {s.rows_loaded:,} loaded, {s.rows_quarantined:,} quarantined"
+            print(line if s.status == "loaded" else f"{line}: {s.message}")
+        print(f"load {result.load_id} published to {result.db} in {result.seconds:.1f} s")
+    return 0 if result.ok else 1
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from etl.status import read_status
+
+    status = read_status(args.db)
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+        return 0
+    now = datetime.now(UTC)
+    print(f"warehouse {status['warehouse']}: load {status['load_id']} built {status['built_at']}"
+          + (" (built-in sample data)" if status["is_sample"] else ""))
+    print(f"{'source':<28} {'status':<8} {'rows':>10} {'quarantined':>11}  data as of")
+    for s in status["sources"]:
+        age = ""
+        if s["data_as_of"]:
+            hours = (now - datetime.fromisoformat(s["data_as_of"])).total_seconds() / 3600
+            age = f"{s['data_as_of'][:19]} ({hours:.1f} h ago)"
+        print(f"{s['source']:<28} {s['last_status'] or '-':<8} {s['rows'] or 0:>10,} {s['quarantined']:>11,}  {age}")
+        if s["last_status"] == "failed":
+            print(f"    {s['message']}")
+    print("\nlast runs:")
+    for r in status["runs"]:
+        print(f"  {r['load_id']}  {r['sources']} sources, {r['failed']} failed, "
+              f"{r['rows_loaded']:,} loaded, {r['rows_quarantined']:,} quarantined")
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from etl.sample import write_sample
+
+    if args.scale <= 0:
+        raise UsageError("--scale must be greater than 0")
+    for path in write_sample(args.out, scale=args.scale, seed=args.seed):
+        print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {"run": _cmd_run, "status": _cmd_status, "sample": _cmd_sample}
+    try:
+        return handlers[args.command](args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except LockBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except EtlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the live warehouse is unchanged", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the one boundary: never show a raw traceback to a CLI user
+        print(f"error: unexpected {type(exc).__name__}: {exc}. Please report this with the command you ran.",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""One ETL run: extract → validate → load every declared source, build the marts, publish.
+
+Each run has one `load_id`. A source that fails (missing file, missing columns, unreadable)
+keeps the rows it had in the previous build and is recorded as failed; the others load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from etl import __version__, publish
+from etl.adapters import ADAPTERS
+from etl.adapters.base import Context
+from etl.config import Config, Source
+from etl.errors import SourceError
+from etl.jurisdictions import reference_rows
+from etl.readers import fetch, read_any, temp_workdir
+from etl.schema import ENTITIES
+from etl.stage import SQL_DIR, create_tables, install_macros, quarantine_rejects, stage
+
+MART_MODELS = (
+    "int_registrations_current",
+    "mart_registrations",
+    "mart_registrations_delisted",
+    "mart_registration_changes",
+    "mart_cancellations_unmatched",
+    "mart_incidents",
+    "mart_consent",
+)
+# Tables a build carries over from the previous one for a source that failed this time.
+CARRIED_TABLES = tuple(e.stg_table for e in ENTITIES.values()) + ("quarantine",)
+
+
+@dataclass
+class SourceResult:
+    source: str
+    entity: str
+    status: str  # loaded / failed
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    seconds: float = 0.0
+    message: str = ""
+
+
+@dataclass
+class RunResult:
+    load_id: str
+    db: str
+    sources: list[SourceResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status == "loaded" for s in self.sources)
+
+    def to_dict(self) -> dict:
+        return {"load_id": self.load_id, "db": self.db, "ok": self.ok, "seconds": round(self.seconds, 3),
+                "sources": [asdict(s) for s in self.sources]}
+
+
+def new_load_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def file_sha256(paths: list[Path]) -> str:
+    """sha256 of one file, or of the per-file digests in order for a glob."""
+    digests = []
+    for path in paths:
+        h = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 22):
+                h.update(chunk)
+        digests.append(h.hexdigest())
+    if len(digests) == 1:
+        return digests[0]
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
+def _attach_previous(con: duckdb.DuckDBPyConnection, db: Path) -> bool:
+    """Attach the live warehouse read-only as `prev`, or an empty stand-in."""
+    if db.exists():
+        try:
+            con.execute("attach $p as prev (read_only)", {"p": str(db)})
+            con.execute("select count(*) from prev.mart_registrations").fetchone()
+            return True
+        except duckdb.Error:
+            con.execute("detach database if exists prev")
+    con.execute("attach ':memory:' as prev")
+    return False
+
+
+def _prepare_previous_registrations(con: duckdb.DuckDBPyConnection, has_prev: bool) -> None:
+    """`prev_registrations` and `prev_delisted`: the previous build's, or empty stand-ins."""
+    if has_prev:
+        con.execute("create or replace temp view prev_registrations as select * from prev.mart_registrations")
+    else:
+        con.execute(
+            """create or replace temp table prev_registrations as
+               select *, ''::varchar as first_seen_load_id, now() as first_seen_at,
+                   ''::varchar as last_seen_load_id, now() as last_seen_at, ''::varchar as status_changed_load_id,
+                   now() as status_changed_at, ''::varchar as previous_status,
+                   ''::varchar as jurisdiction_name, ''::varchar as jurisdiction_name_en
+               from int_registrations_current where false"""
+        )
+    try:
+        con.execute("create or replace temp view prev_delisted as select * from prev.mart_registrations_delisted")
+    except duckdb.Error:
+        con.execute(
+            """create or replace temp table prev_delisted as
+               select *, ''::varchar as delisted_load_id, now() as delisted_at from prev_registrations where false"""
+        )
+    try:
+        con.execute("create or replace temp view prev_changes as select * from prev.mart_registration_changes")
+    except duckdb.Error:
+        con.execute(
+            """create or replace temp table prev_changes (change_type varchar, registration_id varchar,
+               old_value varchar, new_value varchar, load_id varchar, previous_load_id varchar)"""
+        )
+
+
+def _run_model(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
+    sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    used = {k: v for k, v in params.items() if f"${k}" in sql}
+    con.execute(sql, used)
+
+
+def _carry_over(con: duckdb.DuckDBPyConnection, source: str, has_prev: bool) -> int:
+    """Keep a failed source's rows from the previous build: nothing is lost by a bad run."""
+    if not has_prev:
+        return 0
+    kept = 0
+    for table in CARRIED_TABLES:
+        try:
+            con.execute(f"insert into {table} by name select * from prev.{table} where source = $s", {"s": source})
+            if table != "quarantine":
+                kept += con.execute(f"select count(*) from {table} where source = $s", {"s": source}).fetchone()[0]
+        except duckdb.Error:
+            continue
+    return kept
+
+
+def _previous_data_load(con: duckdb.DuckDBPyConnection, source: str, has_prev: bool) -> str | None:
+    if not has_prev:
+        return None
+    try:
+        row = con.execute("select data_load_id from prev.etl_sources where source = $s", {"s": source}).fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def load_source(
+    ctx: Context, workdir: Path, run_date, say: Callable[[str], None]
+) -> tuple[int, int, int, str, list[str]]:
+    """Extract, validate and load one source. Returns read, loaded, quarantined, sha256, headers."""
+    source = ctx.source
+    adapter = ADAPTERS[source.adapter]
+    if source.is_url:
+        paths = [fetch(source.location, float(source.option("timeout", 30)), workdir)]
+    else:
+        paths = source.paths()
+        if not paths:
+            raise SourceError(f"{source.location}: no file matches this location (relative to {source.base_dir}).")
+    sha = file_sha256(paths)
+    read = loaded = quarantined = 0
+    headers: list[str] = []
+    for i, path in enumerate(paths):
+        raw_name = f"raw_{source.name}_{i}"
+        say(f"  reading {path}")
+        raw = read_any(ctx.con, path, raw_name, source.options, header_markers=adapter.HEADER_MARKERS, workdir=workdir)
+        headers = raw.headers
+        ctx.notes.extend(raw.notes)
+        quarantined += quarantine_rejects(ctx.con, raw.rejects, source=source.name, load_id=ctx.load_id, file=raw.file)
+        select = adapter.prestage(ctx, raw)
+        ctx.con.execute(f'create or replace temp table "pre_{source.name}" as {select}')
+        result = stage(
+            ctx.con, source.entity, f"pre_{source.name}", raw_name,
+            source=source.name, load_id=ctx.load_id, run_date=run_date,
+        )
+        read += raw.rows + len(raw.rejects)
+        loaded += result.loaded
+        quarantined += result.quarantined
+        ctx.con.execute(f'drop table if exists "pre_{source.name}"')
+        ctx.con.execute(f'drop table if exists "{raw_name}"')
+    return read, loaded, quarantined, sha, headers
+
+
+def run(config: Config, db: Path, *, say: Callable[[str], None] | None = None, now: datetime | None = None) -> RunResult:
+    """Build a new warehouse from every enabled source and publish it atomically."""
+    say = say or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with publish.exclusive_lock(db):
+        publish.remove_stale_builds(db)
+        now = now or datetime.now(UTC)
+        load_id = new_load_id(now)
+        result = RunResult(load_id=load_id, db=str(db))
+        build = publish.build_path(db, load_id)
+        workdir = temp_workdir(db.parent)
+        con = duckdb.connect(str(build))
+        try:
+            install_macros(con)
+            create_tables(con)
+            con.execute("create table ref_jurisdictions (code varchar, name_zh varchar, name_en varchar, gb_prefix varchar, country varchar)")
+            con.executemany("insert into ref_jurisdictions values (?, ?, ?, ?, ?)", reference_rows())
+            has_prev = _attach_previous(con, db)
+            if has_prev:
+                try:
+                    con.execute("insert into etl_runs by name select * from prev.etl_runs")
+                except duckdb.Error:
+                    pass
+            enabled = [s for s in config.sources if s.enabled]
+            for n, source in enumerate(enabled, start=1):
+                say(f"[{n}/{len(enabled)}] {source.name} ({source.adapter} → {source.entity})")
+                result.sources.append(_load_one(con, source, load_id, has_prev, workdir, now, say))
+            say("building marts")
+            params = {"load_id": load_id, "loaded_at": now}
+            for model in MART_MODELS:
+                _run_model(con, model, params)
+                if model == "int_registrations_current":
+                    # The empty stand-in for a first build takes its columns from this model.
+                    _prepare_previous_registrations(con, has_prev)
+            con.execute(
+                "insert into warehouse_meta values ($load_id, $at, $version, $sample)",
+                {"load_id": load_id, "at": now, "version": __version__, "sample": config.is_sample},
+            )
+            con.execute("detach database prev")
+            con.execute("checkpoint")
+        except BaseException:
+            con.close()
+            build.unlink(missing_ok=True)
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        con.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+        publish.swap_in(build, db)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _load_one(con, source: Source, load_id: str, has_prev: bool, workdir: Path, now: datetime, say) -> SourceResult:
+    ctx = Context(con=con, source=source, load_id=load_id)
+    t0 = time.perf_counter()
+    started_at = datetime.now(UTC)
+    sha, headers, status = None, [], "loaded"
+    read = loaded = quarantined = 0
+    data_load_id = load_id
+    try:
+        con.execute("begin")
+        read, loaded, quarantined, sha, headers = load_source(ctx, workdir, now.date(), say)
+        con.execute("commit")
+        message = "; ".join(ctx.notes)
+    except SourceError as exc:
+        con.execute("rollback")
+        status = "failed"
+        kept = _carry_over(con, source.name, has_prev)
+        data_load_id = _previous_data_load(con, source.name, has_prev)
+        message = f"{exc} (kept {kept} rows from the previous load)" if kept else str(exc)
+    seconds = time.perf_counter() - t0
+    con.execute(
+        """insert into etl_runs values ($load_id, $source, $entity, $adapter, $location, $started, $finished,
+           $status, $read, $loaded, $quarantined, $sha, $headers, $message)""",
+        {
+            "load_id": load_id, "source": source.name, "entity": source.entity, "adapter": source.adapter,
+            "location": source.location, "started": started_at, "finished": datetime.now(UTC), "status": status,
+            "read": read, "loaded": loaded, "quarantined": quarantined, "sha": sha, "headers": headers,
+            "message": message,
+        },
+    )
+    con.execute(
+        "insert into etl_sources values ($source, $entity, $adapter, $registry, $location, $attribution, $data_load_id)",
+        {
+            "source": source.name, "entity": source.entity, "adapter": source.adapter, "registry": source.registry,
+            "location": source.location, "attribution": source.attribution, "data_load_id": data_load_id,
+        },
+    )
+    if status == "loaded":
+        say(f"  {source.name}: {loaded:,} loaded, {quarantined:,} quarantined of {read:,} read in {seconds:.1f} s"
+            + (f" ({read / seconds:,.0f} rows/s)" if seconds > 0 and read else ""))
+    else:
+        say(f"  {source.name}: FAILED: {message}")
+    return SourceResult(source.name, source.entity, status, read, loaded, quarantined, seconds, message)

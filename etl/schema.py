@@ -1,0 +1,179 @@
+"""The warehouse contract: entity columns, keys, rules' vocabularies and table names.
+
+This is the one place both sides share. `etl` writes these tables, `dashboard` reads them.
+Keep it free of imports beyond the standard library so the read side can use it cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Tables the app reads (mart_*) and bookkeeping tables.
+REGISTRATIONS = "mart_registrations"
+REGISTRATION_LISTINGS = "mart_registration_listings"
+REGISTRATION_CHANGES = "mart_registration_changes"
+CANCELLATIONS_UNMATCHED = "mart_cancellations_unmatched"
+INCIDENTS = "mart_incidents"
+CONSENT = "mart_consent"
+ETL_RUNS = "etl_runs"
+QUARANTINE = "quarantine"
+SOURCES = "etl_sources"
+REF_JURISDICTIONS = "ref_jurisdictions"
+WAREHOUSE_META = "warehouse_meta"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # DuckDB type of the staged column
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical entity: the staged columns every adapter feeding it must produce."""
+
+    name: str
+    stg_table: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    # Dates before this are implausible for the entity; dates after the run date always are.
+    min_date: str = "2000-01-01"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+KINDS = ("filing", "registration", "licence")
+STATUSES = ("active", "cancelled")
+YES_NO_UNKNOWN = ("yes", "no", "unknown")
+RECORD_TYPES = ("incident", "enforcement")
+SEVERITIES = ("low", "medium", "high", "critical", "unknown")
+INCIDENT_CATEGORIES = (
+    "deepfake",
+    "privacy",
+    "misinformation",
+    "bias",
+    "safety",
+    "security",
+    "intellectual_property",
+    "fraud",
+    "unlicensed_service",
+    "labelling",
+    "content",
+    "other",
+)
+LEGAL_BASES = (
+    "consent",
+    "separate_consent",
+    "contract",
+    "legal_duty",
+    "public_interest",
+    "publicly_available",
+    "anonymised",
+    "other",
+    "unknown",
+)
+DATE_PRECISIONS = ("day", "month", "year", "range", "open", "unknown")
+
+REGISTRATIONS_ENTITY = Entity(
+    name="registrations",
+    stg_table="stg_registrations",
+    key=("registration_id",),
+    min_date="2015-01-01",
+    columns=(
+        Column("registration_id", "varchar", True, "Filing or registration number, as published"),
+        Column("registry", "varchar", True, "Which list (from the source declaration)"),
+        Column("kind", "varchar", True, "filing / registration / licence"),
+        Column("service_name", "varchar", True, "Service, model or algorithm name"),
+        Column("provider_name", "varchar", True, "Provider (filing entity) name"),
+        Column("provider_role", "varchar", False, "Role, e.g. 服务提供者 / 服务技术支持者"),
+        Column("jurisdiction_code", "varchar", False, "CN-BJ … or CN-SOE for central SOEs"),
+        Column("category", "varchar", False, "Algorithm category or service category"),
+        Column("products", "varchar[]", False, "Products the service appears in"),
+        Column("purpose", "varchar", False, "Main purpose"),
+        Column("filed_date", "date", True, "Date filed or registered"),
+        Column("filed_date_note", "varchar", False, "Note written after the date, e.g. 补登"),
+        Column("batch", "varchar", False, "Publication batch, e.g. 2025-12"),
+        Column("status", "varchar", True, "active / cancelled"),
+        Column("cancelled_date", "date", False, "When the number was cancelled"),
+        Column("remarks", "varchar", False, "备注 text: renames, cancellations"),
+    ),
+)
+
+CANCELLATIONS_ENTITY = Entity(
+    name="cancellations",
+    stg_table="stg_cancellations",
+    key=("registration_id",),
+    min_date="2015-01-01",
+    columns=(
+        Column("registration_id", "varchar", True, "The cancelled filing number"),
+        Column("cancelled_date", "date", True, "Date (or first day of the month) of the notice"),
+        Column("notice", "varchar", False, "Notice title or reference"),
+    ),
+)
+
+INCIDENTS_ENTITY = Entity(
+    name="incidents",
+    stg_table="stg_incidents",
+    key=("incident_id",),
+    min_date="1980-01-01",
+    columns=(
+        Column("incident_id", "varchar", True, "Source-prefixed id, e.g. aiid:23"),
+        Column("record_type", "varchar", True, "incident / enforcement"),
+        Column("occurred_date", "date", False, "When it happened (first day when imprecise)"),
+        Column("occurred_precision", "varchar", False, "day / month / year / range / open"),
+        Column("reported_date", "date", False, "When it was reported or the action issued"),
+        Column("title", "varchar", True, "Short title"),
+        Column("description", "varchar", False, "Longer text"),
+        Column("country", "varchar", False, "ISO 3166-1 alpha-2 country code"),
+        Column("jurisdiction_code", "varchar", False, "Province code when known (CN-BJ …)"),
+        Column("provider_names", "varchar[]", False, "Provider, developer or deployer names"),
+        Column("service_name", "varchar", False, "The service or app concerned"),
+        Column("category", "varchar", True, "One of the known incident categories"),
+        Column("severity", "varchar", False, "low / medium / high / critical / unknown"),
+        Column("issuing_body", "varchar", False, "Regulator that acted (enforcement)"),
+        Column("enforcement_action", "varchar", False, "What was done: fine, takedown, notice …"),
+        Column("penalty_amount", "double", False, "Penalty amount, ≥ 0"),
+        Column("penalty_currency", "varchar", False, "ISO 4217 code"),
+        Column("status", "varchar", False, "Open / closed / …"),
+        Column("registration_id", "varchar", False, "Linked registration, when known"),
+        Column("url", "varchar", False, "Link to the report or notice"),
+    ),
+)
+
+CONSENT_ENTITY = Entity(
+    name="consent",
+    stg_table="stg_consent",
+    key=("registration_id", "dataset_name"),
+    min_date="2015-01-01",
+    columns=(
+        Column("registration_id", "varchar", True, "The registered service"),
+        Column("dataset_name", "varchar", True, "Training dataset"),
+        Column("has_personal_info", "varchar", True, "yes / no / unknown"),
+        Column("personal_records", "bigint", False, "Records or subjects with personal information"),
+        Column("consented_records", "bigint", False, "Of those, covered by consent or a legal basis"),
+        Column("has_sensitive_info", "varchar", False, "yes / no / unknown"),
+        Column("legal_basis", "varchar", False, "consent / separate_consent / contract / …"),
+        Column("audit_date", "date", False, "When the declaration was audited"),
+    ),
+)
+
+ENTITIES: dict[str, Entity] = {
+    e.name: e for e in (REGISTRATIONS_ENTITY, CANCELLATIONS_ENTITY, INCIDENTS_ENTITY, CONSENT_ENTITY)
+}
+
+# Columns every staged row carries besides the entity's own.
+LINEAGE_COLUMNS = (
+    Column("source", "varchar", True, "Source name from the config"),
+    Column("load_id", "varchar", True, "The run that loaded the row"),
+    Column("source_file", "varchar", True, "File the row came from"),
+    Column("source_line", "bigint", True, "Line (CSV) or row (XLSX) or record index (JSON)"),
+)

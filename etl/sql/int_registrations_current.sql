@@ -1,0 +1,72 @@
+-- One row per filing or registration number across every list, from this build's inputs.
+-- A number in two lists stays one registration that records both lists.
+create or replace temp table int_registrations_current as
+with listings as (
+    select * from stg_registrations
+),
+
+cancellations as (
+    select
+        registration_id,
+        min(cancelled_date) as cancelled_date,
+        arg_min(notice, cancelled_date) as notice,
+    from stg_cancellations
+    group by registration_id
+),
+
+merged as (
+    select
+        registration_id,
+        -- The earliest listing speaks for the number; the others are recorded in registries.
+        arg_min(registry, (filed_date, registry, source, source_line)) as registry,
+        list(distinct registry order by registry) as registries,
+        count(*) as listing_count,
+        arg_min(kind, (filed_date, registry, source, source_line)) as kind,
+        arg_min(service_name, (filed_date, registry, source, source_line)) as service_name,
+        arg_max(service_name, (filed_date, registry, source, source_line)) as latest_service_name,
+        arg_min(provider_name, (filed_date, registry, source, source_line)) as provider_name,
+        arg_min(provider_role, (provider_role is null, filed_date, registry, source)) as provider_role,
+        arg_min(jurisdiction_code, (jurisdiction_code is null, filed_date, registry, source)) as jurisdiction_code,
+        arg_min(category, (category is null, filed_date, registry, source)) as category,
+        arg_min(products, (products is null, filed_date, registry, source)) as products,
+        arg_min(purpose, (purpose is null, filed_date, registry, source)) as purpose,
+        min(filed_date) as filed_date,
+        arg_min(filed_date_note, (filed_date, registry, source, source_line)) as filed_date_note,
+        arg_min(batch, (filed_date, registry, source, source_line)) as batch,
+        bool_or(status = 'cancelled') as is_listed_cancelled,
+        min(cancelled_date) as listed_cancelled_date,
+        string_agg(distinct remarks, '; ' order by remarks) as remarks,
+    from listings
+    group by registration_id
+),
+
+final as (
+    select
+        merged.registration_id,
+        merged.registry,
+        merged.registries,
+        merged.listing_count,
+        merged.kind,
+        merged.service_name,
+        merged.latest_service_name,
+        merged.provider_name,
+        merged.provider_role,
+        merged.jurisdiction_code,
+        merged.category,
+        merged.products,
+        merged.purpose,
+        merged.filed_date,
+        merged.filed_date_note,
+        merged.batch,
+        case
+            when merged.is_listed_cancelled or cancellations.registration_id is not null then 'cancelled'
+            else 'active'
+        end as status,
+        least(merged.listed_cancelled_date, cancellations.cancelled_date) as cancelled_date,
+        cancellations.notice as cancellation_notice,
+        merged.remarks,
+    from merged
+    left join cancellations on cancellations.registration_id = merged.registration_id
+)
+
+select * from final

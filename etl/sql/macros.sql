@@ -1,0 +1,56 @@
+-- Macros every model uses. Loaded once per ETL connection (etl.stage.install_macros).
+
+-- Full-width to half-width ASCII, the ideographic space to a space.
+create or replace macro to_halfwidth(t) as
+    translate(t, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　', '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ');
+
+-- Trimmed text, empty as null.
+create or replace macro clean_text(t) as
+    nullif(trim(regexp_replace(to_halfwidth(t), '\s+', ' ', 'g')), '');
+
+-- The key a spelling is looked up by: half-width, no spaces, lowercase.
+create or replace macro fold_key(t) as
+    lower(regexp_replace(to_halfwidth(t), '\s+', '', 'g'));
+
+-- A date from the forms the sources use: 2023-08-31, 2023/8/31, 2023.8.31, 2023年8月31日,
+-- with any note after it (2026/5/1（补登）); 2023-08 and 2023 give the first day.
+create or replace macro parse_date(t) as coalesce(
+    try_cast(t as date),
+    case
+        when regexp_matches(t, '^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}') then try(make_date(
+            regexp_extract(t, '^\s*(\d{4})', 1)::int,
+            regexp_extract(t, '^\s*\d{4}\s*[-/.年]\s*(\d{1,2})', 1)::int,
+            regexp_extract(t, '^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*(\d{1,2})', 1)::int
+        ))
+        when regexp_matches(t, '^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*月?\s*$') then try(make_date(
+            regexp_extract(t, '^\s*(\d{4})', 1)::int,
+            regexp_extract(t, '^\s*\d{4}\s*[-/.年]\s*(\d{1,2})', 1)::int,
+            1
+        ))
+        when regexp_matches(t, '^\s*\d{4}\s*年?\s*$') then try(make_date(regexp_extract(t, '(\d{4})', 1)::int, 1, 1))
+    end
+);
+
+-- How precise a date text is: day, month or year.
+create or replace macro date_precision(t) as case
+    when t is null then null
+    when regexp_matches(t, '^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}') then 'day'
+    when regexp_matches(t, '^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*月?\s*$') then 'month'
+    when regexp_matches(t, '^\s*\d{4}\s*年?\s*$') then 'year'
+    else 'unknown'
+end;
+
+-- The note written after a date, without its brackets: 2026/5/1（补登） gives 补登.
+create or replace macro date_note(t) as case when date_precision(t) = 'day' then nullif(trim(regexp_replace(
+    regexp_replace(to_halfwidth(t), '^\s*[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?', ''),
+    '^[\s(\[]+|[\s)\]]+$', '', 'g'
+)), '') end;
+
+-- A number from text with thousands separators or spaces; null when it is not one.
+create or replace macro parse_number(t) as try_cast(regexp_replace(to_halfwidth(t), '[,\s_]', '', 'g') as double);
+
+-- Split a multi-value text on any of the separators the sources use.
+create or replace macro split_values(t, seps) as list_filter(
+    list_transform(regexp_split_to_array(t, seps), lambda x: clean_text(x)),
+    lambda x: x is not null and x not in ('--', '-', '—', '/')
+);

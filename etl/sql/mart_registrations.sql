@@ -1,0 +1,48 @@
+-- Registrations listed by this build's inputs, with their history across loads: first and last
+-- seen, and when the status last changed. Numbers that dropped out of every list move to
+-- mart_registrations_delisted.
+create or replace table mart_registrations as
+with current_rows as (
+    select * from int_registrations_current
+),
+
+previous_rows as (
+    select * from prev_registrations
+),
+
+jurisdictions as (
+    select * from ref_jurisdictions
+),
+
+still_listed as (
+    select
+        current_rows.*,
+        coalesce(previous_rows.first_seen_load_id, $load_id) as first_seen_load_id,
+        coalesce(previous_rows.first_seen_at, $loaded_at::timestamptz) as first_seen_at,
+        $load_id as last_seen_load_id,
+        $loaded_at::timestamptz as last_seen_at,
+        case
+            when previous_rows.registration_id is null or previous_rows.status is distinct from current_rows.status
+                then $load_id
+            else previous_rows.status_changed_load_id
+        end as status_changed_load_id,
+        case
+            when previous_rows.registration_id is null or previous_rows.status is distinct from current_rows.status
+                then $loaded_at::timestamptz
+            else previous_rows.status_changed_at
+        end as status_changed_at,
+        previous_rows.status as previous_status,
+    from current_rows
+    left join previous_rows on previous_rows.registration_id = current_rows.registration_id
+),
+
+final as (
+    select
+        still_listed.*,
+        jurisdictions.name_zh as jurisdiction_name,
+        jurisdictions.name_en as jurisdiction_name_en,
+    from still_listed
+    left join jurisdictions on jurisdictions.code = still_listed.jurisdiction_code
+)
+
+select * from final

@@ -1,0 +1,285 @@
+"""Validate: type a pre-staged relation, check every rule, split good rows from quarantine.
+
+An adapter maps a raw table onto the entity's columns as text (lists as VARCHAR[]). This
+module does the rest the same way for every source: casts, named rules, the duplicate-key
+check, then good rows go to `stg_<entity>` and failing rows to `quarantine`, each with every
+rule it broke and the raw record it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from etl.jurisdictions import aliases as jurisdiction_aliases
+from etl.schema import (
+    DATE_PRECISIONS,
+    ENTITIES,
+    INCIDENT_CATEGORIES,
+    KINDS,
+    LEGAL_BASES,
+    LINEAGE_COLUMNS,
+    RECORD_TYPES,
+    SEVERITIES,
+    STATUSES,
+    YES_NO_UNKNOWN,
+    Entity,
+)
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def q(name: str) -> str:
+    """Quote an identifier that comes from our own declarations or a file's headers."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+# Vocabularies checked for each entity column: a value outside one quarantines the row.
+VOCABULARIES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("registrations", "kind"): KINDS,
+    ("registrations", "status"): STATUSES,
+    ("incidents", "record_type"): RECORD_TYPES,
+    ("incidents", "category"): INCIDENT_CATEGORIES,
+    ("incidents", "severity"): SEVERITIES,
+    ("incidents", "occurred_precision"): DATE_PRECISIONS,
+    ("consent", "has_personal_info"): YES_NO_UNKNOWN,
+    ("consent", "has_sensitive_info"): YES_NO_UNKNOWN,
+    ("consent", "legal_basis"): LEGAL_BASES,
+}
+
+# Cross-column rules: (rule name, column, violation predicate, message expression).
+CROSS_RULES: dict[str, list[tuple[str, str, str, str]]] = {
+    "consent": [
+        (
+            "consented_le_personal",
+            "consented_records",
+            "consented_records > personal_records",
+            "'consented_records ' || consented_records || ' is more than personal_records ' || personal_records",
+        ),
+        (
+            "no_pi_no_records",
+            "personal_records",
+            "has_personal_info = 'no' and coalesce(personal_records, 0) > 0",
+            "'has_personal_info is no but personal_records is ' || personal_records",
+        ),
+    ],
+    "registrations": [
+        (
+            "cancelled_after_filed",
+            "cancelled_date",
+            "cancelled_date < filed_date",
+            "'cancelled_date ' || cancelled_date || ' is before filed_date ' || filed_date",
+        ),
+    ],
+}
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The SQL macros of macros.sql, plus `jurisdiction_of(text)` built from etl.jurisdictions."""
+    con.execute((SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    entries = ", ".join(f"{sql_literal(k)}: {sql_literal(v)}" for k, v in sorted(jurisdiction_aliases().items()))
+    # A province in any spelling to its code; other ISO 3166-2 codes (US-CA) pass through.
+    con.execute(
+        f"""create or replace macro jurisdiction_of(t) as coalesce(
+            map_extract_value(MAP {{{entries}}}, fold_key(t)),
+            case when regexp_full_match(upper(trim(t)), '[A-Z]{{2}}-[A-Z0-9]{{1,3}}') then upper(trim(t)) end
+        )"""
+    )
+
+
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every stg table, quarantine and etl_runs, empty."""
+    for entity in ENTITIES.values():
+        cols = ", ".join(f"{q(c.name)} {c.type}" for c in (*entity.columns, *LINEAGE_COLUMNS))
+        con.execute(f"create table if not exists {entity.stg_table} ({cols})")
+    con.execute((SQL_DIR / "bookkeeping.sql").read_text(encoding="utf-8"))
+
+
+@dataclass
+class StageResult:
+    loaded: int
+    quarantined: int
+
+
+def _typed_expr(entity: Entity, column: str, ctype: str) -> str:
+    raw = q(column)
+    if ctype == "date":
+        return f"parse_date({raw})"
+    if ctype == "bigint":
+        return f"case when parse_number({raw}) = trunc(parse_number({raw})) then parse_number({raw})::hugeint end"
+    if ctype == "double":
+        return f"parse_number({raw})"
+    if column == "jurisdiction_code":
+        return f"jurisdiction_of({raw})"
+    if ctype == "varchar[]":
+        return f"list_filter({raw}, lambda x: x is not null and trim(x) <> '')"
+    return f"clean_text({raw})"
+
+
+def _rules(entity: Entity, run_date: date) -> list[tuple[str, str, str, str]]:
+    """(rule, column, violation predicate over typed columns, message expression)."""
+    rules: list[tuple[str, str, str, str]] = []
+    for col in entity.columns:
+        name, raw = col.name, f"raw__{col.name}"
+        if col.required:
+            # Checked on the text as given, so an unparseable value is reported as such, not as empty.
+            empty = f"{q(name)} is null" if col.type == "varchar[]" else f"clean_text({q(raw)}::varchar) is null"
+            rules.append(("required", name, empty, sql_literal(f"{name} is required but empty")))
+        if col.type == "date":
+            rules.append((
+                "date_parses",
+                name,
+                f"{q(name)} is null and clean_text({q(raw)}) is not null",
+                f"'{name} ' || to_json(clean_text({q(raw)})) || ' is not a date; expected YYYY-MM-DD or YYYY/M/D'",
+            ))
+            rules.append((
+                "date_plausible",
+                name,
+                f"{q(name)} > date {sql_literal(run_date.isoformat())} or {q(name)} < date {sql_literal(entity.min_date)}",
+                f"'{name} ' || {q(name)} || ' is ' || case when {q(name)} > date {sql_literal(run_date.isoformat())} "
+                f"then 'in the future' else 'before {entity.min_date}' end",
+            ))
+        if col.type in ("bigint", "double"):
+            rules.append((
+                "number_parses",
+                name,
+                f"{q(name)} is null and clean_text({q(raw)}) is not null",
+                f"'{name} ' || to_json(clean_text({q(raw)})) || ' is not a "
+                + ("whole number" if col.type == "bigint" else "number")
+                + "'",
+            ))
+            rules.append((
+                "number_range",
+                name,
+                f"{q(name)} < 0 or {q(name)} > 1e15",
+                f"'{name} ' || {q(name)} || case when {q(name)} < 0 then ' is negative' else ' is implausibly large' end",
+            ))
+        vocab = VOCABULARIES.get((entity.name, name))
+        if vocab:
+            listed = "[" + ", ".join(sql_literal(v) for v in vocab) + "]"
+            rules.append((
+                "known_value",
+                name,
+                f"{q(name)} is not null and not list_contains({listed}, {q(name)})",
+                f"'{name} ' || to_json({q(name)}) || ' is not one of {', '.join(vocab)}'",
+            ))
+        if name == "jurisdiction_code":
+            rules.append((
+                "known_jurisdiction",
+                name,
+                f"{q(name)} is null and clean_text({q(raw)}) is not null",
+                f"'jurisdiction ' || to_json(clean_text({q(raw)})) || ' is not a known province or region'",
+            ))
+        if col.type == "varchar":
+            rules.append((
+                "encoding",
+                name,
+                f"contains({q(name)}, chr(65533))",
+                sql_literal(f"{name} holds bytes that are not valid in the file's encoding; "
+                            "re-save the file as UTF-8 or set options.encoding"),
+            ))
+    rules.extend(CROSS_RULES.get(entity.name, []))
+    return rules
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    entity_name: str,
+    prestaged: str,
+    raw_table: str,
+    *,
+    source: str,
+    load_id: str,
+    run_date: date,
+) -> StageResult:
+    """Type and validate `prestaged`; append good rows to the stg table and the rest to quarantine."""
+    entity = ENTITIES[entity_name]
+    typed_cols = ", ".join(
+        f"{_typed_expr(entity, c.name, c.type)} as {q(c.name)}, {q(c.name)} as {q('raw__' + c.name)}"
+        for c in entity.columns
+    )
+    rules = _rules(entity, run_date)
+    checks = ",\n".join(
+        f"case when {pred} then {{'rule': {sql_literal(rule)}, 'column': {sql_literal(col)}, 'message': {msg}}} end"
+        for rule, col, pred, msg in rules
+    )
+    key = ", ".join(q(k) for k in entity.key)
+    key_text = " || ' / ' || ".join(f"coalesce({q(k)}::varchar, '')" for k in entity.key)
+    key_not_null = " and ".join(f"{q(k)} is not null" for k in entity.key)
+    con.execute(
+        f"""
+        create or replace temp table __checked as
+        with typed as (
+            select {typed_cols}, __file, __line
+            from {q(prestaged)}
+        ),
+        checked as (
+            select *, list_filter([{checks}], lambda e: e is not null) as __errors
+            from typed
+        ),
+        ranked as (
+            select *,
+                case when len(__errors) = 0 and {key_not_null}
+                     then row_number() over (partition by len(__errors) = 0, {key} order by __line) end as __dup_rank,
+                case when len(__errors) = 0 and {key_not_null}
+                     then min(__line) over (partition by len(__errors) = 0, {key}) end as __first_line
+            from checked
+        )
+        select * exclude (__errors, __dup_rank, __first_line),
+            case when __dup_rank > 1 then list_append(__errors, {{
+                'rule': 'duplicate_key',
+                'column': {sql_literal(entity.key[0])},
+                'message': 'duplicate key ' || to_json({key_text}) || ' first seen on line ' || __first_line
+            }}) else __errors end as __errors
+        from ranked
+        """
+    )
+    names = ", ".join(q(c.name) for c in entity.columns)
+    raw_columns = [r[0] for r in con.execute(f"describe {q(raw_table)}").fetchall() if r[0] not in ("__file", "__line")]
+    raw_struct = "struct_pack(" + ", ".join(f"{q(c)} := {q(c)}" for c in raw_columns) + ")"
+    con.execute(
+        f"""
+        insert into {entity.stg_table}
+        select {names}, $source, $load_id, __file, __line
+        from __checked where len(__errors) = 0
+        """,
+        {"source": source, "load_id": load_id},
+    )
+    loaded = con.execute("select count(*) from __checked where len(__errors) = 0").fetchone()[0]
+    con.execute(
+        f"""
+        insert into quarantine
+        select $load_id, $source, c.__file, c.__line,
+            list_transform(c.__errors, lambda e: e.column),
+            r.raw_json,
+            list_transform(c.__errors, lambda e: e.rule),
+            array_to_string(list_transform(c.__errors, lambda e: e.column || ': ' || e.message), '; '),
+            'invalid'
+        from __checked as c
+        left join (select __line, to_json({raw_struct})::varchar as raw_json from {q(raw_table)}) as r
+            on r.__line = c.__line
+        where len(c.__errors) > 0
+        """,
+        {"source": source, "load_id": load_id},
+    )
+    quarantined = con.execute("select count(*) from __checked where len(__errors) > 0").fetchone()[0]
+    con.execute("drop table __checked")
+    return StageResult(loaded, quarantined)
+
+
+def quarantine_rejects(con: duckdb.DuckDBPyConnection, rejects, *, source: str, load_id: str, file: str) -> int:
+    """Records the reader could not parse go to quarantine as they were in the file."""
+    rows = [
+        (load_id, source, file, r.line, [r.column] if r.column else [], r.raw, ["structure"], r.reason, "unreadable")
+        for r in rejects
+    ]
+    if rows:
+        con.executemany("insert into quarantine values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    return len(rows)
