@@ -68,8 +68,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(status, ensure_ascii=False, indent=2))
         return 0
     now = datetime.now(UTC)
-    print(f"warehouse {status['warehouse']}: load {status['load_id']} built {status['built_at']}"
-          + (" (built-in sample data)" if status["is_sample"] else ""))
+    print(
+        f"warehouse {status['warehouse']}: load {status['load_id']} built {status['built_at']}"
+        + (" (built-in sample data)" if status["is_sample"] else "")
+    )
     print(f"{'source':<28} {'status':<8} {'rows':>10} {'quarantined':>11}  data as of")
     for s in status["sources"]:
         age = ""
@@ -81,8 +83,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
             print(f"    {s['message']}")
     print("\nlast runs:")
     for r in status["runs"]:
-        print(f"  {r['load_id']}  {r['sources']} sources, {r['failed']} failed, "
-              f"{r['rows_loaded']:,} loaded, {r['rows_quarantined']:,} quarantined")
+        print(
+            f"  {r['load_id']}  {r['sources']} sources, {r['failed']} failed, "
+            f"{r['rows_loaded']:,} loaded, {r['rows_quarantined']:,} quarantined"
+        )
     return 0
 
 
@@ -114,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted; the live warehouse is unchanged", file=sys.stderr)
         return 1
     except Exception as exc:  # the one boundary: never show a raw traceback to a CLI user
-        print(f"error: unexpected {type(exc).__name__}: {exc}. Please report this with the command you ran.",
-              file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {exc}. Please report this with the command you ran.",
+            file=sys.stderr,
+        )
         return 1
 
 

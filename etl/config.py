@@ -104,7 +104,7 @@ def load_config(path: str | Path) -> Config:
                 f"{where}: adapter {entry['adapter']!r} feeds {sorted(adapter.ENTITIES)}, not {entry['entity']!r}"
             )
         if entry["entity"] == "registrations" and not entry.get("registry"):
-            raise ConfigError(f"{where}: a registrations source needs registry = \"…\" (which list it is)")
+            raise ConfigError(f'{where}: a registrations source needs registry = "…" (which list it is)')
         options = entry.get("options", {})
         if not isinstance(options, dict):
             raise ConfigError(f"{where}: options must be a table")

@@ -6,6 +6,7 @@ keeps the rows it had in the previous build and is recorded as failed; the other
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import sys
@@ -64,8 +65,13 @@ class RunResult:
         return all(s.status == "loaded" for s in self.sources)
 
     def to_dict(self) -> dict:
-        return {"load_id": self.load_id, "db": self.db, "ok": self.ok, "seconds": round(self.seconds, 3),
-                "sources": [asdict(s) for s in self.sources]}
+        return {
+            "load_id": self.load_id,
+            "db": self.db,
+            "ok": self.ok,
+            "seconds": round(self.seconds, 3),
+            "sources": [asdict(s) for s in self.sources],
+        }
 
 
 def new_load_id(now: datetime) -> str:
@@ -184,8 +190,13 @@ def load_source(
         select = adapter.prestage(ctx, raw)
         ctx.con.execute(f'create or replace temp table "pre_{source.name}" as {select}')
         result = stage(
-            ctx.con, source.entity, f"pre_{source.name}", raw_name,
-            source=source.name, load_id=ctx.load_id, run_date=run_date,
+            ctx.con,
+            source.entity,
+            f"pre_{source.name}",
+            raw_name,
+            source=source.name,
+            load_id=ctx.load_id,
+            run_date=run_date,
         )
         read += raw.rows + len(raw.rejects)
         loaded += result.loaded
@@ -195,7 +206,9 @@ def load_source(
     return read, loaded, quarantined, sha, headers
 
 
-def run(config: Config, db: Path, *, say: Callable[[str], None] | None = None, now: datetime | None = None) -> RunResult:
+def run(
+    config: Config, db: Path, *, say: Callable[[str], None] | None = None, now: datetime | None = None
+) -> RunResult:
     """Build a new warehouse from every enabled source and publish it atomically."""
     say = say or (lambda msg: print(msg, file=sys.stderr, flush=True))
     db = Path(db)
@@ -212,14 +225,11 @@ def run(config: Config, db: Path, *, say: Callable[[str], None] | None = None, n
         try:
             install_macros(con)
             create_tables(con)
-            con.execute("create table ref_jurisdictions (code varchar, name_zh varchar, name_en varchar, gb_prefix varchar, country varchar)")
             con.executemany("insert into ref_jurisdictions values (?, ?, ?, ?, ?)", reference_rows())
             has_prev = _attach_previous(con, db)
             if has_prev:
-                try:
+                with contextlib.suppress(duckdb.Error):
                     con.execute("insert into etl_runs by name select * from prev.etl_runs")
-                except duckdb.Error:
-                    pass
             enabled = [s for s in config.sources if s.enabled]
             for n, source in enumerate(enabled, start=1):
                 say(f"[{n}/{len(enabled)}] {source.name} ({source.adapter} → {source.entity})")
@@ -272,22 +282,40 @@ def _load_one(con, source: Source, load_id: str, has_prev: bool, workdir: Path, 
         """insert into etl_runs values ($load_id, $source, $entity, $adapter, $location, $started, $finished,
            $status, $read, $loaded, $quarantined, $sha, $headers, $message)""",
         {
-            "load_id": load_id, "source": source.name, "entity": source.entity, "adapter": source.adapter,
-            "location": source.location, "started": started_at, "finished": datetime.now(UTC), "status": status,
-            "read": read, "loaded": loaded, "quarantined": quarantined, "sha": sha, "headers": headers,
+            "load_id": load_id,
+            "source": source.name,
+            "entity": source.entity,
+            "adapter": source.adapter,
+            "location": source.location,
+            "started": started_at,
+            "finished": datetime.now(UTC),
+            "status": status,
+            "read": read,
+            "loaded": loaded,
+            "quarantined": quarantined,
+            "sha": sha,
+            "headers": headers,
             "message": message,
         },
     )
     con.execute(
-        "insert into etl_sources values ($source, $entity, $adapter, $registry, $location, $attribution, $data_load_id)",
+        """insert into etl_sources
+           values ($source, $entity, $adapter, $registry, $location, $attribution, $data_load_id)""",
         {
-            "source": source.name, "entity": source.entity, "adapter": source.adapter, "registry": source.registry,
-            "location": source.location, "attribution": source.attribution, "data_load_id": data_load_id,
+            "source": source.name,
+            "entity": source.entity,
+            "adapter": source.adapter,
+            "registry": source.registry,
+            "location": source.location,
+            "attribution": source.attribution,
+            "data_load_id": data_load_id,
         },
     )
     if status == "loaded":
-        say(f"  {source.name}: {loaded:,} loaded, {quarantined:,} quarantined of {read:,} read in {seconds:.1f} s"
-            + (f" ({read / seconds:,.0f} rows/s)" if seconds > 0 and read else ""))
+        say(
+            f"  {source.name}: {loaded:,} loaded, {quarantined:,} quarantined of {read:,} read in {seconds:.1f} s"
+            + (f" ({read / seconds:,.0f} rows/s)" if seconds > 0 and read else "")
+        )
     else:
         say(f"  {source.name}: FAILED: {message}")
     return SourceResult(source.name, source.entity, status, read, loaded, quarantined, seconds, message)

@@ -55,6 +55,8 @@ class RawTable:
     rejects: list[Reject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     encoding: str | None = None
+    # Text of the lines above the header (a title such as 生成式人工智能服务已备案信息（2025年12月）).
+    preamble: list[str] = field(default_factory=list)
 
 
 def fetch(url: str, timeout: float, workdir: Path) -> Path:
@@ -104,9 +106,10 @@ def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
     """Re-encode to UTF-8 in streaming chunks. Undecodable bytes become U+FFFD, which the
     validator then quarantines with an encoding reason instead of loading garbage silently."""
     target = workdir / (path.name + ".utf8.csv")
-    with open(path, encoding=encoding, errors="replace", newline="") as src, open(
-        target, "w", encoding="utf-8", newline=""
-    ) as dst:
+    with (
+        open(path, encoding=encoding, errors="replace", newline="") as src,
+        open(target, "w", encoding="utf-8", newline="") as dst,
+    ):
         shutil.copyfileobj(src, dst, 1 << 20)
     return target
 
@@ -168,10 +171,9 @@ def read_csv(
     _check_not_binary(path)
     enc = detect_encoding(path, encoding)
     readable = path if enc == "utf-8" else _transcode(path, enc, workdir)
-    if header_row is not None:
-        skip = int(header_row) - 1
-    else:
-        skip = find_header_row(_first_rows_csv(readable, delimiter, HEADER_SCAN_ROWS), header_markers)
+    first_rows = _first_rows_csv(readable, delimiter, HEADER_SCAN_ROWS)
+    skip = int(header_row) - 1 if header_row is not None else find_header_row(first_rows, header_markers)
+    preamble = [" ".join(c for c in row if c.strip()) for row in first_rows[:skip]]
     rejects_table, scan_table = f"{table}__rejects", f"{table}__scans"
     try:
         con.execute(
@@ -188,7 +190,9 @@ def read_csv(
             {"path": str(readable), "skip": skip, "delim": delimiter},
         )
     except duckdb.Error as exc:
-        raise SourceError(f"{path}: DuckDB could not read it as CSV: {str(exc).splitlines()[0]}", file=str(path)) from None
+        raise SourceError(
+            f"{path}: DuckDB could not read it as CSV: {str(exc).splitlines()[0]}", file=str(path)
+        ) from None
     headers = [r[0] for r in con.execute(f'describe "{table}__read"').fetchall() if r[0] != "__ordinal"]
     # DuckDB can report several errors for one record; quarantine gets one row per record.
     reject_rows = con.execute(
@@ -196,7 +200,9 @@ def read_csv(
                 string_agg(distinct lower(error_type) || ': ' || error_message, '; '), first(csv_line)
             from "{rejects_table}" group by line order by line"""
     ).fetchall()
-    rejects = [Reject(line=int(line), column=col, reason=reason, raw=raw or "") for line, col, reason, raw in reject_rows]
+    rejects = [
+        Reject(line=int(line), column=col, reason=reason, raw=raw or "") for line, col, reason, raw in reject_rows
+    ]
     # Accepted ordinal k sits at record number k + header_lines + (rejects before it).
     # A reject at record R_j (j from 1) has R_j - header_lines - j accepted rows before it.
     header_lines = skip + 1
@@ -224,7 +230,7 @@ def read_csv(
         con.execute(f'drop table if exists "{t}"')
     rows = con.execute(f'select count(*) from "{table}"').fetchone()[0]
     notes = [f"encoding {enc}"] + ([f"header on line {skip + 1}"] if skip else [])
-    return RawTable(table, str(path), headers, rows, rejects, notes, enc)
+    return RawTable(table, str(path), headers, rows, rejects, notes, enc, preamble)
 
 
 def _cell_text(value: Any) -> str | None:
@@ -337,7 +343,8 @@ def read_xlsx(
     n = _rows_to_table(con, table, str(path), list(headers), non_empty(data()))
     workbook.close()
     notes = [f"sheet {ws.title!r}"] + ([f"header on row {h + 1}"] if h else [])
-    return RawTable(table, str(path), _unique_headers(list(headers)), n, [], notes, None)
+    preamble = [" ".join(t for c in row if (t := _cell_text(c))) for row in head[:h]]
+    return RawTable(table, str(path), _unique_headers(list(headers)), n, [], notes, None, preamble)
 
 
 def _walk_records(node: Any, parts: list[str], inherited: dict[str, Any], prefix: str) -> Iterator[tuple[Any, dict]]:
@@ -352,9 +359,11 @@ def _walk_records(node: Any, parts: list[str], inherited: dict[str, Any], prefix
         if not isinstance(node, dict) or key not in node:
             raise KeyError(key)
         child = node[key]
-        scalars = {
-            f"{prefix}{k}": v for k, v in node.items() if k != key and not isinstance(v, (dict, list))
-        } if prefix else {}
+        scalars = (
+            {f"{prefix}{k}": v for k, v in node.items() if k != key and not isinstance(v, (dict, list))}
+            if prefix
+            else {}
+        )
         inherited = {**inherited, **scalars}
     if is_list:
         if not isinstance(child, list):
@@ -374,7 +383,9 @@ def read_json(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, records
     except UnicodeDecodeError:
         raise SourceError(f"{path}: JSON must be UTF-8.", file=str(path)) from None
     except json.JSONDecodeError as exc:
-        raise SourceError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).", file=str(path)) from None
+        raise SourceError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).", file=str(path)
+        ) from None
     if records:
         parts = [p for p in records.split(".") if p]
     elif isinstance(document, list):
@@ -383,7 +394,7 @@ def read_json(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, records
         keys = list(document) if isinstance(document, dict) else type(document).__name__
         raise SourceError(
             f"{path}: expected a list of records at the top; found keys {keys}. "
-            "Set options.records to the path of the records, e.g. \"batches[].rows[]\".",
+            'Set options.records to the path of the records, e.g. "batches[].rows[]".',
             file=str(path),
         )
     try:
@@ -399,7 +410,14 @@ def read_json(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, records
     good: list[tuple[int, dict]] = []
     for i, (record, inherited) in enumerate(found, start=1):
         if not isinstance(record, dict):
-            rejects.append(Reject(i, None, "not an object: each record must be a JSON object", json.dumps(record, ensure_ascii=False)[:10000]))
+            rejects.append(
+                Reject(
+                    i,
+                    None,
+                    "not an object: each record must be a JSON object",
+                    json.dumps(record, ensure_ascii=False)[:10000],
+                )
+            )
             continue
         merged = {**inherited, **record}
         for key in merged:
@@ -471,7 +489,12 @@ def read_any(
         )
     if fmt in ("xlsx", "xlsm"):
         return read_xlsx(
-            con, path, table, sheet=options.get("sheet"), header_row=options.get("header_row"), header_markers=header_markers
+            con,
+            path,
+            table,
+            sheet=options.get("sheet"),
+            header_row=options.get("header_row"),
+            header_markers=header_markers,
         )
     if fmt == "json":
         return read_json(con, path, table, records=options.get("records"))

@@ -20,21 +20,64 @@ from pathlib import Path
 
 from etl.jurisdictions import CENTRAL_SOE, PROVINCES
 
-BATCHES = [f"{y}-{m:02d}" for y in (2023, 2024, 2025, 2026) for m in (2, 4, 6, 8, 10, 12)
-           if "2023-08" <= f"{y}-{m:02d}" <= "2026-10"]
+BATCHES = [
+    f"{y}-{m:02d}"
+    for y in (2023, 2024, 2025, 2026)
+    for m in (2, 4, 6, 8, 10, 12)
+    if "2023-08" <= f"{y}-{m:02d}" <= "2026-10"
+]
 # The header generation changed in 2025-03 (模型名称/备案号 → 大模型名称/备案编号).
 OLD_HEADER = ["序号", "属地", "模型名称", "备案单位", "备案号", "备案时间"]
 NEW_HEADER = ["序号", "属地", "大模型名称", "备案单位", "备案编号", "备案时间"]
 SUB_HEADER = ["序号", "属地", "应用/功能名称", "登记单位", "上线编号", "登记时间"]
-ALGO_HEADER = ["registration_id", "registry", "kind", "service_name", "provider_name", "provider_role",
-               "jurisdiction_code", "category", "products", "purpose", "filed_date", "batch", "status",
-               "cancelled_date", "remarks"]
-INCIDENT_HEADER = ["incident_id", "record_type", "occurred_date", "reported_date", "title", "description",
-                   "country", "jurisdiction_code", "provider_names", "service_name", "category", "severity",
-                   "issuing_body", "enforcement_action", "penalty_amount", "penalty_currency", "status",
-                   "registration_id", "url"]
-CONSENT_HEADER = ["registration_id", "dataset_name", "has_personal_info", "personal_records", "consented_records",
-                  "has_sensitive_info", "legal_basis", "audit_date"]
+ALGO_HEADER = [
+    "registration_id",
+    "registry",
+    "kind",
+    "service_name",
+    "provider_name",
+    "provider_role",
+    "jurisdiction_code",
+    "category",
+    "products",
+    "purpose",
+    "filed_date",
+    "batch",
+    "status",
+    "cancelled_date",
+    "remarks",
+]
+INCIDENT_HEADER = [
+    "incident_id",
+    "record_type",
+    "occurred_date",
+    "reported_date",
+    "title",
+    "description",
+    "country",
+    "jurisdiction_code",
+    "provider_names",
+    "service_name",
+    "category",
+    "severity",
+    "issuing_body",
+    "enforcement_action",
+    "penalty_amount",
+    "penalty_currency",
+    "status",
+    "registration_id",
+    "url",
+]
+CONSENT_HEADER = [
+    "registration_id",
+    "dataset_name",
+    "has_personal_info",
+    "personal_records",
+    "consented_records",
+    "has_sensitive_info",
+    "legal_basis",
+    "audit_date",
+]
 CANCEL_HEADER = ["registration_id", "cancelled_date", "notice"]
 
 # Province weights: concentration in Beijing, Shanghai and Guangdong as in the real lists.
@@ -64,16 +107,48 @@ MAJOR_PROVIDERS = [
     ("CN-BJ", "北京360智脑科技有限公司", "360"),
     ("CN-SH", "上海阶跃星辰智能科技有限公司", "StepFun"),
 ]
-SYLLABLES = [("智", "Zhi"), ("星", "Xing"), ("云", "Yun"), ("问", "Wen"), ("海", "Hai"), ("天", "Tian"),
-             ("灵", "Ling"), ("犀", "Xi"), ("言", "Yan"), ("知", "Zhi"), ("图", "Tu"), ("医", "Yi"),
-             ("学", "Xue"), ("法", "Fa"), ("金", "Jin"), ("工", "Gong"), ("慧", "Hui"), ("通", "Tong"),
-             ("达", "Da"), ("思", "Si"), ("源", "Yuan"), ("景", "Jing"), ("明", "Ming"), ("数", "Shu"),
-             ("安", "An"), ("信", "Xin"), ("创", "Chuang"), ("象", "Xiang"), ("书", "Shu"), ("语", "Yu")]
+SYLLABLES = [
+    ("智", "Zhi"),
+    ("星", "Xing"),
+    ("云", "Yun"),
+    ("问", "Wen"),
+    ("海", "Hai"),
+    ("天", "Tian"),
+    ("灵", "Ling"),
+    ("犀", "Xi"),
+    ("言", "Yan"),
+    ("知", "Zhi"),
+    ("图", "Tu"),
+    ("医", "Yi"),
+    ("学", "Xue"),
+    ("法", "Fa"),
+    ("金", "Jin"),
+    ("工", "Gong"),
+    ("慧", "Hui"),
+    ("通", "Tong"),
+    ("达", "Da"),
+    ("思", "Si"),
+    ("源", "Yuan"),
+    ("景", "Jing"),
+    ("明", "Ming"),
+    ("数", "Shu"),
+    ("安", "An"),
+    ("信", "Xin"),
+    ("创", "Chuang"),
+    ("象", "Xiang"),
+    ("书", "Shu"),
+    ("语", "Yu"),
+]
 CITY_WORDS = ["华", "新", "中", "东", "智", "联", "创", "科", "数", "云", "汇", "博", "泰", "瑞", "鼎", "远"]
 COMPANY_WORDS = ["科技", "信息技术", "网络科技", "人工智能", "数据科技", "软件"]
 ALGO_CATEGORIES = ["生成合成类", "个性化推送类", "排序精选类", "检索过滤类", "调度决策类"]
-PURPOSES = ["应用于智能客服场景，根据用户输入生成文本回复", "应用于图像生成场景，根据文本生成图片",
-            "应用于语音合成场景，生成语音内容", "应用于视频生成场景，生成短视频", "应用于信息推荐场景"]
+PURPOSES = [
+    "应用于智能客服场景，根据用户输入生成文本回复",
+    "应用于图像生成场景，根据文本生成图片",
+    "应用于语音合成场景，生成语音内容",
+    "应用于视频生成场景，生成短视频",
+    "应用于信息推荐场景",
+]
 INCIDENT_KINDS = [
     ("deepfake", "Deepfake video impersonating a public figure", "深度合成视频冒充公众人物"),
     ("privacy", "Chatbot exposed users' personal information", "对话服务泄露用户个人信息"),
@@ -86,12 +161,29 @@ INCIDENT_KINDS = [
     ("unlicensed_service", "Generative AI service offered without filing", "未备案即上线生成式人工智能服务"),
     ("labelling", "AI-generated content published without label", "AI 生成内容未按规定标识"),
 ]
-ISSUING_BODIES = ["国家互联网信息办公室", "工业和信息化部", "北京市网信办", "上海市网信办", "广东省通信管理局",
-                  "浙江省网信办", "江苏省通信管理局"]
+ISSUING_BODIES = [
+    "国家互联网信息办公室",
+    "工业和信息化部",
+    "北京市网信办",
+    "上海市网信办",
+    "广东省通信管理局",
+    "浙江省网信办",
+    "江苏省通信管理局",
+]
 ACTIONS = ["约谈", "责令整改", "下架", "罚款", "警告", "暂停服务"]
 COUNTRIES = ["CN"] * 6 + ["US"] * 5 + ["GB", "DE", "FR", "KR", "JP", "IN", "BR", "AU", "CA", "IT"]
-DATASETS = ["公开网页语料", "用户对话日志", "授权图书语料", "客服录音", "医学文献", "人脸图像库", "合成数据",
-            "代码仓库", "新闻语料", "商品评论"]
+DATASETS = [
+    "公开网页语料",
+    "用户对话日志",
+    "授权图书语料",
+    "客服录音",
+    "医学文献",
+    "人脸图像库",
+    "合成数据",
+    "代码仓库",
+    "新闻语料",
+    "商品评论",
+]
 LEGAL_BASES = ["consent", "separate_consent", "contract", "publicly_available", "anonymised", "legal_duty", "other"]
 
 
@@ -137,8 +229,16 @@ def _prefix(rng: random.Random, code: str) -> str:
 
 def _provider_name(rng: random.Random, code: str) -> str:
     if code == "CN-SOE":
-        return rng.choice(["中国移动通信集团有限公司", "中国电信集团有限公司", "中国联合网络通信集团有限公司",
-                           "国家电网有限公司", "中国石油天然气集团有限公司", "中国中化控股有限责任公司"])
+        return rng.choice(
+            [
+                "中国移动通信集团有限公司",
+                "中国电信集团有限公司",
+                "中国联合网络通信集团有限公司",
+                "国家电网有限公司",
+                "中国石油天然气集团有限公司",
+                "中国中化控股有限责任公司",
+            ]
+        )
     city = next(p[1] for p in PROVINCES if p[0] == code).rstrip("市省")[:2]
     return f"{city}{rng.choice(CITY_WORDS)}{rng.choice(CITY_WORDS)}{rng.choice(COMPANY_WORDS)}有限公司"
 
@@ -170,7 +270,7 @@ def generate_registrations(rng: random.Random, scale: float) -> dict[str, list[R
             if rng.random() < 0.12:
                 code, provider = rng.choice(providers[: len(MAJOR_PROVIDERS)])
             elif rng.random() < 0.3 and len(providers) > len(MAJOR_PROVIDERS):
-                code, provider = rng.choice(providers[len(MAJOR_PROVIDERS):])
+                code, provider = rng.choice(providers[len(MAJOR_PROVIDERS) :])
             else:
                 code = _weighted_code(rng)
                 provider = _provider_name(rng, code)
@@ -246,10 +346,16 @@ def _xlsx_bytes(title: str, rows: list[list[str]]) -> bytes:
             if info.filename == "docProps/core.xml":
                 import re
 
-                data = re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
-                              b'<dcterms:modified xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:modified>', data)
-            dst.writestr(zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)), data,
-                         compress_type=zipfile.ZIP_DEFLATED)
+                data = re.sub(
+                    rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
+                    b'<dcterms:modified xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:modified>',
+                    data,
+                )
+            dst.writestr(
+                zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return fixed.getvalue()
 
 
@@ -269,16 +375,52 @@ def generate_algorithms(rng: random.Random, scale: float) -> tuple[list[list[str
         filed = date(year, rng.randrange(1, 11 if year == 2026 else 13), rng.randrange(1, 29))
         name = _model_name(rng)[0] + "算法"
         role = "服务技术支持者" if rng.random() < 0.2 else "服务提供者"
-        products = "--" if role == "服务技术支持者" else ";".join(rng.sample(["APP", "小程序", "网站", "公众号", "PC端"], rng.randrange(1, 3)))
+        products = (
+            "--"
+            if role == "服务技术支持者"
+            else ";".join(rng.sample(["APP", "小程序", "网站", "公众号", "PC端"], rng.randrange(1, 3)))
+        )
         provider = rng.choice(MAJOR_PROVIDERS)[1] if rng.random() < 0.2 else _provider_name(rng, code)
         remarks = "原名称：" + _model_name(rng)[0] + "算法" if rng.random() < 0.03 else ""
-        row = [number, "cac_deep_synthesis", "filing", name, provider, role, code, "深度合成",
-               products, rng.choice(PURPOSES), filed.isoformat(), f"{year}", "", "", remarks]
+        row = [
+            number,
+            "cac_deep_synthesis",
+            "filing",
+            name,
+            provider,
+            role,
+            code,
+            "深度合成",
+            products,
+            rng.choice(PURPOSES),
+            filed.isoformat(),
+            f"{year}",
+            "",
+            "",
+            remarks,
+        ]
         deep.append(row)
         # One number in eight is also on the algorithm recommendation list.
         if rng.random() < 0.125:
-            algo.append([number, "cac_algorithm", "filing", name, provider, "", code, rng.choice(ALGO_CATEGORIES),
-                         products, rng.choice(PURPOSES), filed.isoformat(), f"{year}", "", "", ""])
+            algo.append(
+                [
+                    number,
+                    "cac_algorithm",
+                    "filing",
+                    name,
+                    provider,
+                    "",
+                    code,
+                    rng.choice(ALGO_CATEGORIES),
+                    products,
+                    rng.choice(PURPOSES),
+                    filed.isoformat(),
+                    f"{year}",
+                    "",
+                    "",
+                    "",
+                ]
+            )
     for i in range(max(1, round(120 * scale))):
         code = _weighted_code(rng)
         if code == "CN-SOE":
@@ -286,8 +428,25 @@ def generate_algorithms(rng: random.Random, scale: float) -> tuple[list[list[str
         year = rng.choice([2022, 2023, 2024, 2025])
         number = f"网信算备{gb[code]}0101{rng.randrange(10**7, 10**8)}{str(year)[2:]}{(5000 + i) % 10000:04d}号"
         filed = date(year, rng.randrange(3 if year == 2022 else 1, 13), rng.randrange(1, 29))
-        algo.append([number, "cac_algorithm", "filing", _model_name(rng)[0] + "推荐算法", _provider_name(rng, code), "",
-                     code, rng.choice(ALGO_CATEGORIES), "APP", rng.choice(PURPOSES), filed.isoformat(), f"{year}", "", "", ""])
+        algo.append(
+            [
+                number,
+                "cac_algorithm",
+                "filing",
+                _model_name(rng)[0] + "推荐算法",
+                _provider_name(rng, code),
+                "",
+                code,
+                rng.choice(ALGO_CATEGORIES),
+                "APP",
+                rng.choice(PURPOSES),
+                filed.isoformat(),
+                f"{year}",
+                "",
+                "",
+                "",
+            ]
+        )
     return deep, algo
 
 
@@ -305,7 +464,11 @@ def generate_incidents(rng: random.Random, scale: float, regs: list[Registration
         is_enforcement = rng.random() < 0.22
         reg = rng.choice(regs) if rng.random() < 0.45 else None
         country = "CN" if is_enforcement or reg else rng.choice(COUNTRIES)
-        provider = reg.provider if reg else (rng.choice(MAJOR_PROVIDERS)[2] if rng.random() < 0.3 else f"provider-{rng.randrange(1, 400)}")
+        provider = (
+            reg.provider
+            if reg
+            else (rng.choice(MAJOR_PROVIDERS)[2] if rng.random() < 0.3 else f"provider-{rng.randrange(1, 400)}")
+        )
         severity = rng.choices(["low", "medium", "high", "critical", "unknown"], [30, 35, 20, 5, 10])[0]
         penalty = ""
         currency = ""
@@ -318,14 +481,29 @@ def generate_incidents(rng: random.Random, scale: float, regs: list[Registration
                 penalty = str(rng.choice([10000, 50000, 100000, 200000, 500000, 1000000, 5000000]))
                 currency = "CNY"
         title = f"{zh}：{reg.name}" if reg else en
-        rows.append([
-            f"S{i:06d}", "enforcement" if is_enforcement else "incident", occurred.isoformat(),
-            reported.isoformat(), title, f"{en}. {zh}。", country, reg.code if reg and rng.random() < 0.8 else "",
-            provider, reg.name if reg else "", category, severity, body, action, penalty, currency,
-            rng.choice(["open", "closed", "closed"]),
-            reg.number if reg and rng.random() < 0.5 else "",
-            f"https://example.org/reports/{i}",
-        ])
+        rows.append(
+            [
+                f"S{i:06d}",
+                "enforcement" if is_enforcement else "incident",
+                occurred.isoformat(),
+                reported.isoformat(),
+                title,
+                f"{en}. {zh}。",
+                country,
+                reg.code if reg and rng.random() < 0.8 else "",
+                provider,
+                reg.name if reg else "",
+                category,
+                severity,
+                body,
+                action,
+                penalty,
+                currency,
+                rng.choice(["open", "closed", "closed"]),
+                reg.number if reg and rng.random() < 0.5 else "",
+                f"https://example.org/reports/{i}",
+            ]
+        )
     return rows
 
 
@@ -357,32 +535,144 @@ def generate_consent(rng: random.Random, scale: float, regs: list[Registration])
                 else:
                     sensitive = "unknown"
                 audit = audit_start + timedelta(days=rng.randrange(0, (date(2026, 10, 31) - audit_start).days))
-                rows.append([reg.number, f"{dataset}-{len(rows) + 1}", pi, personal, consented, sensitive, basis,
-                             audit.isoformat()])
+                rows.append(
+                    [
+                        reg.number,
+                        f"{dataset}-{len(rows) + 1}",
+                        pi,
+                        personal,
+                        consented,
+                        sensitive,
+                        basis,
+                        audit.isoformat(),
+                    ]
+                )
     return rows
 
 
 def _flaws(per_batch, algo_rows, incidents, consent, cancellations) -> None:
     """A handful of deliberately flawed rows, one per failure kind, that land in quarantine."""
     first = per_batch[BATCHES[0]]
-    first.append(Registration("Beijing-CuoWuRiQi-20230899", "CN-BJ", "北京市", "错误日期模型", "北京示例科技有限公司",
-                              date(2023, 8, 1), BATCHES[0], date_text="2023/8/99"))
-    first.append(Registration("Huoxing-WeiZhi-20230820", "", "火星省", "未知属地模型", "火星示例科技有限公司",
-                              date(2023, 8, 20), BATCHES[0]))
+    first.append(
+        Registration(
+            "Beijing-CuoWuRiQi-20230899",
+            "CN-BJ",
+            "北京市",
+            "错误日期模型",
+            "北京示例科技有限公司",
+            date(2023, 8, 1),
+            BATCHES[0],
+            date_text="2023/8/99",
+        )
+    )
+    first.append(
+        Registration(
+            "Huoxing-WeiZhi-20230820",
+            "",
+            "火星省",
+            "未知属地模型",
+            "火星示例科技有限公司",
+            date(2023, 8, 20),
+            BATCHES[0],
+        )
+    )
     last = per_batch[BATCHES[-1]]
-    last.append(Registration("Shanghai-QueShiDanWei-20260901", "CN-SH", "上海市", "缺失单位模型", "",
-                             date(2026, 9, 1), BATCHES[-1]))
-    incidents.append(["S900001", "incident", "2024-05-01", "2024-05-02", "Unknown category example", "", "CN", "", "x",
-                      "", "weather", "low", "", "", "", "", "open", "", ""])
-    incidents.append(["S900002", "enforcement", "2025-01-10", "2025-01-11", "Negative penalty example", "", "CN", "",
-                      "x", "", "privacy", "medium", "工业和信息化部", "罚款", "-5000", "CNY", "closed", "", ""])
-    incidents.append(["S900003", "incident", "2031-01-01", "", "Future date example", "", "US", "", "x", "",
-                      "fraud", "high", "", "", "", "", "open", "", ""])
+    last.append(
+        Registration(
+            "Shanghai-QueShiDanWei-20260901", "CN-SH", "上海市", "缺失单位模型", "", date(2026, 9, 1), BATCHES[-1]
+        )
+    )
+    incidents.append(
+        [
+            "S900001",
+            "incident",
+            "2024-05-01",
+            "2024-05-02",
+            "Unknown category example",
+            "",
+            "CN",
+            "",
+            "x",
+            "",
+            "weather",
+            "low",
+            "",
+            "",
+            "",
+            "",
+            "open",
+            "",
+            "",
+        ]
+    )
+    incidents.append(
+        [
+            "S900002",
+            "enforcement",
+            "2025-01-10",
+            "2025-01-11",
+            "Negative penalty example",
+            "",
+            "CN",
+            "",
+            "x",
+            "",
+            "privacy",
+            "medium",
+            "工业和信息化部",
+            "罚款",
+            "-5000",
+            "CNY",
+            "closed",
+            "",
+            "",
+        ]
+    )
+    incidents.append(
+        [
+            "S900003",
+            "incident",
+            "2031-01-01",
+            "",
+            "Future date example",
+            "",
+            "US",
+            "",
+            "x",
+            "",
+            "fraud",
+            "high",
+            "",
+            "",
+            "",
+            "",
+            "open",
+            "",
+            "",
+        ]
+    )
     incidents.append(list(incidents[0]))  # duplicate incident_id
     consent.append([consent[0][0], "over-consented-dataset", "yes", "100", "150", "no", "consent", "2025-03-01"])
     consent.append([consent[1][0], "not-a-number-dataset", "yes", "about 2000", "10", "no", "consent", "2025-03-01"])
-    algo_rows.append(["网信算备110108000000002400001号", "cac_algorithm", "filing", "", "北京示例科技有限公司", "",
-                      "CN-BJ", "生成合成类", "APP", "", "2024-03-01", "2024", "", "", ""])
+    algo_rows.append(
+        [
+            "网信算备110108000000002400001号",
+            "cac_algorithm",
+            "filing",
+            "",
+            "北京示例科技有限公司",
+            "",
+            "CN-BJ",
+            "生成合成类",
+            "APP",
+            "",
+            "2024-03-01",
+            "2024",
+            "",
+            "",
+            "",
+        ]
+    )
 
 
 def write_sample(out: Path, *, scale: float = 1.0, seed: int = 42) -> list[Path]:
@@ -398,8 +688,10 @@ def write_sample(out: Path, *, scale: float = 1.0, seed: int = 42) -> list[Path]
     incidents = generate_incidents(rng, scale, regs)
     consent = generate_consent(rng, scale, regs)
     cancellable = [row[0] for row in deep] + [r.number for r in regs if "S" not in r.number[-6:]]
-    cancellations = [[number, f"{rng.choice(['2025-07', '2025-11', '2026-03', '2026-07'])}", "注销算法备案编号公告"]
-                     for number in rng.sample(cancellable, max(1, round(40 * scale)))]
+    cancellations = [
+        [number, f"{rng.choice(['2025-07', '2025-11', '2026-03', '2026-07'])}", "注销算法备案编号公告"]
+        for number in rng.sample(cancellable, max(1, round(40 * scale)))
+    ]
     cancellations.append(["网信算备310101999999992500001号", "2025-11", "注销算法备案编号公告"])  # on no list
     _flaws(per_batch, algo, incidents, consent, cancellations)
     written: list[Path] = []

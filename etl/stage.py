@@ -126,6 +126,8 @@ def _typed_expr(entity: Entity, column: str, ctype: str) -> str:
 def _rules(entity: Entity, run_date: date) -> list[tuple[str, str, str, str]]:
     """(rule, column, violation predicate over typed columns, message expression)."""
     rules: list[tuple[str, str, str, str]] = []
+    latest = f"date {sql_literal(run_date.isoformat())}"
+    earliest = f"date {sql_literal(entity.min_date)}"
     for col in entity.columns:
         name, raw = col.name, f"raw__{col.name}"
         if col.required:
@@ -133,58 +135,75 @@ def _rules(entity: Entity, run_date: date) -> list[tuple[str, str, str, str]]:
             empty = f"{q(name)} is null" if col.type == "varchar[]" else f"clean_text({q(raw)}::varchar) is null"
             rules.append(("required", name, empty, sql_literal(f"{name} is required but empty")))
         if col.type == "date":
-            rules.append((
-                "date_parses",
-                name,
-                f"{q(name)} is null and clean_text({q(raw)}) is not null",
-                f"'{name} ' || to_json(clean_text({q(raw)})) || ' is not a date; expected YYYY-MM-DD or YYYY/M/D'",
-            ))
-            rules.append((
-                "date_plausible",
-                name,
-                f"{q(name)} > date {sql_literal(run_date.isoformat())} or {q(name)} < date {sql_literal(entity.min_date)}",
-                f"'{name} ' || {q(name)} || ' is ' || case when {q(name)} > date {sql_literal(run_date.isoformat())} "
-                f"then 'in the future' else 'before {entity.min_date}' end",
-            ))
+            rules.append(
+                (
+                    "date_parses",
+                    name,
+                    f"{q(name)} is null and clean_text({q(raw)}) is not null",
+                    f"'{name} ' || to_json(clean_text({q(raw)})) || ' is not a date; expected YYYY-MM-DD or YYYY/M/D'",
+                )
+            )
+            rules.append(
+                (
+                    "date_plausible",
+                    name,
+                    f"{q(name)} > {latest} or {q(name)} < {earliest}",
+                    f"'{name} ' || {q(name)} || ' is ' || case when {q(name)} > {latest} "
+                    f"then 'in the future' else 'before {entity.min_date}' end",
+                )
+            )
         if col.type in ("bigint", "double"):
-            rules.append((
-                "number_parses",
-                name,
-                f"{q(name)} is null and clean_text({q(raw)}) is not null",
-                f"'{name} ' || to_json(clean_text({q(raw)})) || ' is not a "
-                + ("whole number" if col.type == "bigint" else "number")
-                + "'",
-            ))
-            rules.append((
-                "number_range",
-                name,
-                f"{q(name)} < 0 or {q(name)} > 1e15",
-                f"'{name} ' || {q(name)} || case when {q(name)} < 0 then ' is negative' else ' is implausibly large' end",
-            ))
+            rules.append(
+                (
+                    "number_parses",
+                    name,
+                    f"{q(name)} is null and clean_text({q(raw)}) is not null",
+                    f"'{name} ' || to_json(clean_text({q(raw)})) || ' is not a "
+                    + ("whole number" if col.type == "bigint" else "number")
+                    + "'",
+                )
+            )
+            rules.append(
+                (
+                    "number_range",
+                    name,
+                    f"{q(name)} < 0 or {q(name)} > 1e15",
+                    f"'{name} ' || {q(name)} || "
+                    f"case when {q(name)} < 0 then ' is negative' else ' is implausibly large' end",
+                )
+            )
         vocab = VOCABULARIES.get((entity.name, name))
         if vocab:
             listed = "[" + ", ".join(sql_literal(v) for v in vocab) + "]"
-            rules.append((
-                "known_value",
-                name,
-                f"{q(name)} is not null and not list_contains({listed}, {q(name)})",
-                f"'{name} ' || to_json({q(name)}) || ' is not one of {', '.join(vocab)}'",
-            ))
+            rules.append(
+                (
+                    "known_value",
+                    name,
+                    f"{q(name)} is not null and not list_contains({listed}, {q(name)})",
+                    f"'{name} ' || to_json({q(name)}) || ' is not one of {', '.join(vocab)}'",
+                )
+            )
         if name == "jurisdiction_code":
-            rules.append((
-                "known_jurisdiction",
-                name,
-                f"{q(name)} is null and clean_text({q(raw)}) is not null",
-                f"'jurisdiction ' || to_json(clean_text({q(raw)})) || ' is not a known province or region'",
-            ))
+            rules.append(
+                (
+                    "known_jurisdiction",
+                    name,
+                    f"{q(name)} is null and clean_text({q(raw)}) is not null",
+                    f"'jurisdiction ' || to_json(clean_text({q(raw)})) || ' is not a known province or region'",
+                )
+            )
         if col.type == "varchar":
-            rules.append((
-                "encoding",
-                name,
-                f"contains({q(name)}, chr(65533))",
-                sql_literal(f"{name} holds bytes that are not valid in the file's encoding; "
-                            "re-save the file as UTF-8 or set options.encoding"),
-            ))
+            rules.append(
+                (
+                    "encoding",
+                    name,
+                    f"contains({q(name)}, chr(65533))",
+                    sql_literal(
+                        f"{name} holds bytes that are not valid in the file's encoding; "
+                        "re-save the file as UTF-8 or set options.encoding"
+                    ),
+                )
+            )
     rules.extend(CROSS_RULES.get(entity.name, []))
     return rules
 

@@ -46,7 +46,17 @@ def read_status(db: Path, runs: int = 10) -> dict:
         ).fetchall()
     finally:
         con.close()
-    cols = ["source", "entity", "adapter", "last_status", "data_load_id", "data_as_of", "rows", "quarantined", "message"]
+    cols = [
+        "source",
+        "entity",
+        "adapter",
+        "last_status",
+        "data_load_id",
+        "data_as_of",
+        "rows",
+        "quarantined",
+        "message",
+    ]
     return {
         "warehouse": str(db),
         "load_id": meta[0],
@@ -59,8 +69,13 @@ def read_status(db: Path, runs: int = 10) -> dict:
         ],
         "runs": [
             {
-                "load_id": r[0], "started_at": r[1].isoformat(), "finished_at": r[2].isoformat() if r[2] else None,
-                "sources": r[3], "failed": r[4], "rows_loaded": int(r[5] or 0), "rows_quarantined": int(r[6] or 0),
+                "load_id": r[0],
+                "started_at": r[1].isoformat(),
+                "finished_at": r[2].isoformat() if r[2] else None,
+                "sources": r[3],
+                "failed": r[4],
+                "rows_loaded": int(r[5] or 0),
+                "rows_quarantined": int(r[6] or 0),
             }
             for r in recent
         ],

@@ -8,7 +8,7 @@
 - `属地` is a province in any form, or `国资委` (central SOE); the number's pinyin prefix
   (`Beijing-`, `ZheJiang-`, `Shinghai-`) stands in when `属地` is empty or unknown.
 - The batch comes from the JSON records' enclosing batch, `options.batch`, or a
-  `（2025年12月）` in the file name.
+  `（2025年12月）` in the title above the header or in the file name.
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ REQUIRED = ("service_name", "provider_name", "registration_id", "filed_date")
 SUBHEADER_IDS = ("备案号", "备案编号", "上线编号", "登记编号")
 
 
-def batch_from_name(path: str) -> str | None:
-    name = Path(path).name
+def batch_from_text(name: str) -> str | None:
     match = re.search(r"(20\d{2})\s*年\s*(\d{1,2})\s*月", name) or re.search(r"(20\d{2})-(\d{2})(?!\d)", name)
     return f"{match.group(1)}-{int(match.group(2)):02d}" if match else None
 
@@ -52,7 +51,11 @@ def prestage(ctx: Context, raw: RawTable) -> str:
     skipped = ctx.con.execute(f"select count(*) from {q(raw.table)} where {subheader}").fetchone()[0]
     if skipped:
         ctx.notes.append(f"{skipped} embedded sub-header row(s) skipped")
-    batch = ctx.source.option("batch") or batch_from_name(raw.file)
+    batch = (
+        ctx.source.option("batch")
+        or next((b for line in raw.preamble if (b := batch_from_text(line))), None)
+        or batch_from_text(Path(raw.file).name)
+    )
     batch_expr = text_or_null(found, "batch")
     if batch:
         batch_expr = f"coalesce({batch_expr}, {sql_literal(batch)})"

@@ -41,8 +41,16 @@ def prestage(ctx: Context, raw: RawTable) -> str:
             )
         elif col.name == "occurred_precision" and col.name not in found:
             expr = f"date_precision({text_or_null(found, 'occurred_date')})"
-        elif col.name in ("kind", "record_type", "category", "severity", "has_personal_info",
-                          "has_sensitive_info", "legal_basis", "occurred_precision"):
+        elif col.name in (
+            "kind",
+            "record_type",
+            "category",
+            "severity",
+            "has_personal_info",
+            "has_sensitive_info",
+            "legal_basis",
+            "occurred_precision",
+        ):
             expr = f"lower(clean_text({expr}))"
         elif entity.name == "incidents" and col.name == "incident_id":
             prefix = ctx.source.option("id_prefix", ctx.source.name)

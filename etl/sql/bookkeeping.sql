@@ -50,3 +50,12 @@ create table if not exists warehouse_meta (
     etl_version varchar,
     is_sample boolean,
 );
+
+-- Provinces with their names and GB/T 2260 prefixes, plus central SOEs (from etl/jurisdictions.py).
+create table if not exists ref_jurisdictions (
+    code varchar primary key,
+    name_zh varchar,
+    name_en varchar,
+    gb_prefix varchar,
+    country varchar,
+);
