@@ -177,6 +177,9 @@ def load_source(
         paths = source.paths()
         if not paths:
             raise SourceError(f"{source.location}: no file matches this location (relative to {source.base_dir}).")
+    for path in paths:
+        if not path.is_file():
+            raise SourceError(f"{path}: file not found. Check the location in the sources config.", file=str(path))
     sha = file_sha256(paths)
     read = loaded = quarantined = 0
     headers: list[str] = []
@@ -220,7 +223,7 @@ def run(
         load_id = new_load_id(now)
         result = RunResult(load_id=load_id, db=str(db))
         build = publish.build_path(db, load_id)
-        workdir = temp_workdir(db.parent)
+        workdir = temp_workdir(db.parent, publish.workdir_prefix(db))
         con = duckdb.connect(str(build))
         try:
             install_macros(con)
@@ -271,11 +274,14 @@ def _load_one(con, source: Source, load_id: str, has_prev: bool, workdir: Path, 
         read, loaded, quarantined, sha, headers = load_source(ctx, workdir, now.date(), say)
         con.execute("commit")
         message = "; ".join(ctx.notes)
-    except SourceError as exc:
+    except Exception as exc:  # noqa: BLE001 - one source's failure must never stop the others
         con.execute("rollback")
         status = "failed"
         kept = _carry_over(con, source.name, has_prev)
         data_load_id = _previous_data_load(con, source.name, has_prev)
+        if not isinstance(exc, SourceError):
+            first_line = str(exc).splitlines()[0] if str(exc) else ""
+            exc = SourceError(f"{source.location}: could not be loaded ({type(exc).__name__}: {first_line})")
         message = f"{exc} (kept {kept} rows from the previous load)" if kept else str(exc)
     seconds = time.perf_counter() - t0
     con.execute(

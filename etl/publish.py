@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,11 +50,18 @@ def build_path(db: Path, load_id: str) -> Path:
     return db.with_name(f".{db.name}.build-{load_id}")
 
 
+def workdir_prefix(db: Path) -> str:
+    return f".{db.name}.work-"
+
+
 def remove_stale_builds(db: Path) -> list[Path]:
-    """Build files of runs that died. Only called while holding the lock."""
+    """Build files and scratch folders of runs that died. Only called while holding the lock."""
     removed = []
     for stale in db.parent.glob(f".{db.name}.build-*"):
         stale.unlink(missing_ok=True)
+        removed.append(stale)
+    for stale in db.parent.glob(workdir_prefix(db) + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
         removed.append(stale)
     return removed
 

@@ -505,6 +505,7 @@ def read_any(
     )
 
 
-def temp_workdir(base: Path) -> Path:
+def temp_workdir(base: Path, prefix: str) -> Path:
+    """A scratch folder beside the warehouse (same disk, so large transcodes fit where it fits)."""
     base.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=".etl-work-", dir=base))
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=base))

@@ -49,7 +49,7 @@ delisted as (
     select
         'delisted' as change_type,
         registration_id,
-        service_name as old_value,
+        latest_service_name as old_value,
         null::varchar as new_value,
     from mart_registrations_delisted
     where delisted_load_id = $load_id
