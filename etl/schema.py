@@ -15,6 +15,10 @@ REGISTRATION_CHANGES = "mart_registration_changes"
 CANCELLATIONS_UNMATCHED = "mart_cancellations_unmatched"
 INCIDENTS = "mart_incidents"
 CONSENT = "mart_consent"
+PROVIDERS = "mart_providers"
+PROVIDER_ALIASES = "mart_provider_aliases"
+INCIDENT_PROVIDERS = "mart_incident_providers"
+PROVIDER_NAMES_UNMATCHED = "mart_provider_names_unmatched"
 ETL_RUNS = "etl_runs"
 QUARANTINE = "quarantine"
 SOURCES = "etl_sources"
@@ -134,12 +138,14 @@ INCIDENTS_ENTITY = Entity(
         Column("title", "varchar", True, "Short title"),
         Column("description", "varchar", False, "Longer text"),
         Column("country", "varchar", False, "ISO 3166-1 alpha-2 country code"),
+        Column("countries", "varchar[]", False, "Every country the source names (ISO alpha-2), when several"),
         Column("jurisdiction_code", "varchar", False, "Province code when known (CN-BJ …)"),
         Column("provider_names", "varchar[]", False, "Provider, developer or deployer names"),
         Column("service_name", "varchar", False, "The service or app concerned"),
         Column("category", "varchar", True, "One of the known incident categories"),
         Column("severity", "varchar", False, "low / medium / high / critical / unknown"),
         Column("issuing_body", "varchar", False, "Regulator that acted (enforcement)"),
+        Column("violation_types", "varchar[]", False, "Violation types as the source words them (enforcement)"),
         Column("enforcement_action", "varchar", False, "What was done: fine, takedown, notice …"),
         Column("penalty_amount", "double", False, "Penalty amount, ≥ 0"),
         Column("penalty_currency", "varchar", False, "ISO 4217 code"),
@@ -166,8 +172,24 @@ CONSENT_ENTITY = Entity(
     ),
 )
 
+PROVIDER_ALIASES_ENTITY = Entity(
+    name="provider_aliases",
+    stg_table="stg_provider_aliases",
+    key=("provider_id",),
+    columns=(
+        Column("provider_id", "varchar", True, "Canonical provider id, a lowercase slug: baidu"),
+        Column("name_en", "varchar", True, "English name: Baidu"),
+        Column("name_zh", "varchar", False, "Chinese name: 百度"),
+        Column("legal_names", "varchar[]", False, "Legal entities as filed: 北京百度网讯科技有限公司"),
+        Column("aliases", "varchar[]", False, "Other names and spellings, any language: Baidu Inc."),
+        Column("slugs", "varchar[]", False, "Entity slugs used by incident databases: baidu"),
+        Column("country", "varchar", False, "ISO 3166-1 alpha-2 country of the headquarters"),
+    ),
+)
+
 ENTITIES: dict[str, Entity] = {
-    e.name: e for e in (REGISTRATIONS_ENTITY, CANCELLATIONS_ENTITY, INCIDENTS_ENTITY, CONSENT_ENTITY)
+    e.name: e
+    for e in (REGISTRATIONS_ENTITY, CANCELLATIONS_ENTITY, INCIDENTS_ENTITY, CONSENT_ENTITY, PROVIDER_ALIASES_ENTITY)
 }
 
 # Columns every staged row carries besides the entity's own.

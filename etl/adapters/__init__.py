@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from etl.adapters import cac_genai, canonical
+from etl.adapters import aiaaic, aiid, cac_algorithm, cac_cancellations, cac_genai, canonical
 
 ADAPTERS: dict[str, ModuleType] = {
     "cac_genai": cac_genai,
     "canonical": canonical,
+    # Real-source adapters (README "Loading the official lists").
+    "cac_algorithm": cac_algorithm,
+    "cac_cancellations": cac_cancellations,
+    "aiid": aiid,
+    "aiaaic": aiaaic,
 }
