@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from etl.adapters import aiaaic, aiid, cac_algorithm, cac_cancellations, cac_genai, canonical
+from etl.adapters import aiaaic, aiid, cac_algorithm, cac_cancellations, cac_genai, canonical, enforcement, mapped
 
 ADAPTERS: dict[str, ModuleType] = {
     "cac_genai": cac_genai,
@@ -20,4 +20,6 @@ ADAPTERS: dict[str, ModuleType] = {
     "cac_cancellations": cac_cancellations,
     "aiid": aiid,
     "aiaaic": aiaaic,
+    "enforcement": enforcement,
+    "mapped": mapped,
 }
