@@ -24,17 +24,24 @@ from etl.adapters.base import Context
 from etl.config import Config, Source
 from etl.errors import SourceError
 from etl.jurisdictions import reference_rows
-from etl.readers import fetch, read_any, temp_workdir
+from etl.readers import drop_raw, fetch, read_any, temp_workdir
 from etl.schema import ENTITIES
 from etl.stage import SQL_DIR, create_tables, install_macros, quarantine_rejects, stage
 
 MART_MODELS = (
+    "provider_macros",  # not a table: clean_name / name_key for the provider models below
     "int_registrations_current",
     "mart_registrations",
     "mart_registrations_delisted",
     "mart_registration_changes",
     "mart_cancellations_unmatched",
+    "mart_provider_aliases",
+    "int_provider_names",
+    "int_registration_providers",
+    "mart_incident_providers",
     "mart_incidents",
+    "mart_providers",
+    "mart_provider_names_unmatched",
     "mart_consent",
 )
 # Tables a build carries over from the previous one for a source that failed this time.
@@ -180,18 +187,23 @@ def load_source(
     for path in paths:
         if not path.is_file():
             raise SourceError(f"{path}: file not found. Check the location in the sources config.", file=str(path))
+    t0 = time.perf_counter()
     sha = file_sha256(paths)
+    say(f"  checksummed {len(paths)} file(s) in {time.perf_counter() - t0:.1f} s")
     read = loaded = quarantined = 0
     headers: list[str] = []
     for i, path in enumerate(paths):
         raw_name = f"raw_{source.name}_{i}"
         say(f"  reading {path}")
+        t0 = time.perf_counter()
         raw = read_any(ctx.con, path, raw_name, source.options, header_markers=adapter.HEADER_MARKERS, workdir=workdir)
+        say(f"  read {raw.rows + len(raw.rejects):,} rows in {time.perf_counter() - t0:.1f} s; validating")
+        t0 = time.perf_counter()
         headers = raw.headers
         ctx.notes.extend(raw.notes)
         quarantined += quarantine_rejects(ctx.con, raw.rejects, source=source.name, load_id=ctx.load_id, file=raw.file)
         select = adapter.prestage(ctx, raw)
-        ctx.con.execute(f'create or replace temp table "pre_{source.name}" as {select}')
+        ctx.con.execute(f'create or replace temp view "pre_{source.name}" as {select}')
         result = stage(
             ctx.con,
             source.entity,
@@ -200,12 +212,14 @@ def load_source(
             source=source.name,
             load_id=ctx.load_id,
             run_date=run_date,
+            check_encoding=raw.encoding not in (None, "utf-8"),
         )
+        say(f"  validated and staged in {time.perf_counter() - t0:.1f} s")
         read += raw.rows + len(raw.rejects)
         loaded += result.loaded
         quarantined += result.quarantined
-        ctx.con.execute(f'drop table if exists "pre_{source.name}"')
-        ctx.con.execute(f'drop table if exists "{raw_name}"')
+        ctx.con.execute(f'drop view if exists "pre_{source.name}"')
+        drop_raw(ctx.con, raw_name)
     return read, loaded, quarantined, sha, headers
 
 
@@ -240,7 +254,9 @@ def run(
             say("building marts")
             params = {"load_id": load_id, "loaded_at": now}
             for model in MART_MODELS:
+                t0 = time.perf_counter()
                 _run_model(con, model, params)
+                say(f"  {model} in {time.perf_counter() - t0:.1f} s")
                 if model == "int_registrations_current":
                     # The empty stand-in for a first build takes its columns from this model.
                     _prepare_previous_registrations(con, has_prev)

@@ -60,7 +60,7 @@ ISSUE_CATEGORIES = (
     ("security", "(?i)security"),
     ("safety", "(?i)safety|alignment|autonomous weapons"),
 )
-COMPANY_FORMS = r"(Inc|Ltd|LLC|L\.L\.C|Co|Corp|PLC|GmbH|S\.A|AG|Limited|LLP|Pty)\.?"
+COMPANY_FORMS = r"((?:Inc|Ltd|LLC|L\.L\.C|Co|Corp|PLC|GmbH|S\.A|AG|Limited|LLP|Pty)\.?)"
 
 
 def names_sql(expr: str) -> str:
