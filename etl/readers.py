@@ -178,7 +178,7 @@ def read_csv(
     try:
         con.execute(
             f"""
-            create or replace temp table "{table}__read" as
+            create or replace temp table "{table}__data" as
             select *, row_number() over () as __ordinal
             from read_csv(
                 $path, header = true, skip = $skip, all_varchar = true, delim = $delim,
@@ -193,7 +193,7 @@ def read_csv(
         raise SourceError(
             f"{path}: DuckDB could not read it as CSV: {str(exc).splitlines()[0]}", file=str(path)
         ) from None
-    headers = [r[0] for r in con.execute(f'describe "{table}__read"').fetchall() if r[0] != "__ordinal"]
+    headers = [r[0] for r in con.execute(f'describe "{table}__data"').fetchall() if r[0] != "__ordinal"]
     # DuckDB can report several errors for one record; quarantine gets one row per record.
     reject_rows = con.execute(
         f"""select line, first(column_name order by column_idx),
@@ -205,28 +205,37 @@ def read_csv(
     ]
     # Accepted ordinal k sits at record number k + header_lines + (rejects before it).
     # A reject at record R_j (j from 1) has R_j - header_lines - j accepted rows before it.
+    # The raw table is a view over the rows as read, so the text is written only once.
     header_lines = skip + 1
-    con.execute(
-        f"""
-        create or replace temp table "{table}__gaps" as
-        select line - $h - row_number() over (order by line) as accepted_before,
-               row_number() over (order by line) as rejects_so_far
-        from (select distinct line from "{rejects_table}")
-        """,
-        {"h": header_lines},
-    )
     cols = ", ".join(f'"{h}"' for h in headers)
-    con.execute(
-        f"""
-        create or replace table "{table}" as
-        select {cols}, $file as __file,
-               (r.__ordinal + $h + coalesce(g.rejects_so_far, 0))::bigint as __line
-        from "{table}__read" as r
-        asof left join "{table}__gaps" as g on r.__ordinal > g.accepted_before
-        """,
-        {"file": str(path), "h": header_lines},
-    )
-    for t in (f"{table}__read", f"{table}__gaps", rejects_table, scan_table):
+    file_literal = "'" + str(path).replace("'", "''") + "'"
+    if rejects:
+        con.execute(
+            f"""
+            create or replace temp table "{table}__gaps" as
+            select line - {header_lines} - row_number() over (order by line) as accepted_before,
+                   row_number() over (order by line) as rejects_so_far
+            from (select distinct line from "{rejects_table}")
+            """
+        )
+        con.execute(
+            f"""
+            create or replace temp view "{table}" as
+            select {cols}, {file_literal} as __file,
+                   (r.__ordinal + {header_lines} + coalesce(g.rejects_so_far, 0))::bigint as __line
+            from "{table}__data" as r
+            asof left join "{table}__gaps" as g on r.__ordinal > g.accepted_before
+            """
+        )
+    else:
+        con.execute(
+            f"""
+            create or replace temp view "{table}" as
+            select {cols}, {file_literal} as __file, (__ordinal + {header_lines})::bigint as __line
+            from "{table}__data"
+            """
+        )
+    for t in (rejects_table, scan_table):
         con.execute(f'drop table if exists "{t}"')
     rows = con.execute(f'select count(*) from "{table}"').fetchone()[0]
     notes = [f"encoding {enc}"] + ([f"header on line {skip + 1}"] if skip else [])
@@ -503,6 +512,19 @@ def read_any(
     raise SourceError(
         f"{path}: unknown format {fmt!r}; expected csv, xlsx, json or parquet (set options.format).", file=str(path)
     )
+
+
+def drop_raw(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop a raw table and what backs it (CSV raw tables are views over `<table>__data`)."""
+    kind = con.execute(
+        "select table_type from information_schema.tables where table_name = $t", {"t": table}
+    ).fetchone()
+    if kind and kind[0] == "VIEW":
+        con.execute(f'drop view "{table}"')
+    elif kind:
+        con.execute(f'drop table "{table}"')
+    for suffix in ("__data", "__gaps"):
+        con.execute(f'drop table if exists "{table}{suffix}"')
 
 
 def temp_workdir(base: Path, prefix: str) -> Path:

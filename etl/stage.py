@@ -84,13 +84,15 @@ CROSS_RULES: dict[str, list[tuple[str, str, str, str]]] = {
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The SQL macros of macros.sql, plus `jurisdiction_of(text)` built from etl.jurisdictions."""
     con.execute((SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
-    entries = ", ".join(f"{sql_literal(k)}: {sql_literal(v)}" for k, v in sorted(jurisdiction_aliases().items()))
+    con.execute("create or replace temp table ref_jurisdiction_aliases (alias_key varchar primary key, code varchar)")
+    con.executemany("insert into ref_jurisdiction_aliases values (?, ?)", sorted(jurisdiction_aliases().items()))
     # A province in any spelling to its code; other ISO 3166-2 codes (US-CA) pass through.
+    # The correlated lookup is planned as a join, so it costs one hash probe per row.
     con.execute(
-        f"""create or replace macro jurisdiction_of(t) as coalesce(
-            map_extract_value(MAP {{{entries}}}, fold_key(t)),
-            case when regexp_full_match(upper(trim(t)), '[A-Z]{{2}}-[A-Z0-9]{{1,3}}') then upper(trim(t)) end
-        )"""
+        """create or replace macro jurisdiction_of(t) as case when t is not null then coalesce(
+            (select code from ref_jurisdiction_aliases where alias_key = fold_key(t)),
+            case when regexp_full_match(upper(trim(t)), '[A-Z]{2}-[A-Z0-9]{1,3}') then upper(trim(t)) end
+        ) end"""
     )
 
 
@@ -217,6 +219,7 @@ def stage(
     source: str,
     load_id: str,
     run_date: date,
+    check_encoding: bool = True,
 ) -> StageResult:
     """Type and validate `prestaged`; append good rows to the stg table and the rest to quarantine."""
     entity = ENTITIES[entity_name]
@@ -225,41 +228,59 @@ def stage(
         for c in entity.columns
     )
     rules = _rules(entity, run_date)
+    if not check_encoding:
+        # DuckDB's reader already rejects invalid UTF-8; U+FFFD can only come from our own
+        # transcoding (GB18030 with replacement), so the check is needed only then.
+        rules = [r for r in rules if r[0] != "encoding"]
     checks = ",\n".join(
         f"case when {pred} then {{'rule': {sql_literal(rule)}, 'column': {sql_literal(col)}, 'message': {msg}}} end"
         for rule, col, pred, msg in rules
     )
     key = ", ".join(q(k) for k in entity.key)
-    key_text = " || ' / ' || ".join(f"coalesce({q(k)}::varchar, '')" for k in entity.key)
     key_not_null = " and ".join(f"{q(k)} is not null" for k in entity.key)
+    raw_names = ", ".join(q("raw__" + c.name) for c in entity.columns)
+    # Cheap first: one boolean per row. The error list is built only for the rows that failed.
+    any_failed = " or ".join(f"coalesce({pred}, false)" for _rule, _col, pred, _msg in rules)
     con.execute(
         f"""
         create or replace temp table __checked as
         with typed as (
             select {typed_cols}, __file, __line
             from {q(prestaged)}
-        ),
-        checked as (
-            select *, list_filter([{checks}], lambda e: e is not null) as __errors
-            from typed
-        ),
-        ranked as (
-            select *,
-                case when len(__errors) = 0 and {key_not_null}
-                     then row_number() over (partition by len(__errors) = 0, {key} order by __line) end as __dup_rank,
-                case when len(__errors) = 0 and {key_not_null}
-                     then min(__line) over (partition by len(__errors) = 0, {key}) end as __first_line
-            from checked
         )
-        select * exclude (__errors, __dup_rank, __first_line),
-            case when __dup_rank > 1 then list_append(__errors, {{
-                'rule': 'duplicate_key',
-                'column': {sql_literal(entity.key[0])},
-                'message': 'duplicate key ' || to_json({key_text}) || ' first seen on line ' || __first_line
-            }}) else __errors end as __errors
-        from ranked
+        select * exclude ({raw_names}),
+            case when {any_failed} then list_filter([{checks}], lambda e: e is not null) end as __errors
+        from typed
         """
     )
+    # Duplicate keys among otherwise good rows: the first line loads, later ones are quarantined.
+    # An aggregate finds the few duplicated keys far faster than a window over every row.
+    con.execute(
+        f"""
+        create or replace temp table __dups as
+        select {key}, min(__line) as __first_line
+        from __checked
+        where __errors is null and {key_not_null}
+        group by {key}
+        having count(*) > 1
+        """
+    )
+    if con.execute("select count(*) from __dups").fetchone()[0]:
+        key_match = " and ".join(f"__checked.{q(k)} = __dups.{q(k)}" for k in entity.key)
+        key_text_checked = " || ' / ' || ".join(f"coalesce(__checked.{q(k)}::varchar, '')" for k in entity.key)
+        con.execute(
+            f"""
+            update __checked
+            set __errors = [{{
+                'rule': 'duplicate_key',
+                'column': {sql_literal(entity.key[0])},
+                'message': 'duplicate key ' || to_json({key_text_checked}) || ' first seen on line ' || __dups.__first_line
+            }}]
+            from __dups
+            where {key_match} and __checked.__line > __dups.__first_line and __checked.__errors is null
+            """
+        )
+    con.execute("drop table __dups")
     names = ", ".join(q(c.name) for c in entity.columns)
     raw_columns = [r[0] for r in con.execute(f"describe {q(raw_table)}").fetchall() if r[0] not in ("__file", "__line")]
     raw_struct = "struct_pack(" + ", ".join(f"{q(c)} := {q(c)}" for c in raw_columns) + ")"
@@ -267,11 +288,11 @@ def stage(
         f"""
         insert into {entity.stg_table}
         select {names}, $source, $load_id, __file, __line
-        from __checked where len(__errors) = 0
+        from __checked where __errors is null
         """,
         {"source": source, "load_id": load_id},
     )
-    loaded = con.execute("select count(*) from __checked where len(__errors) = 0").fetchone()[0]
+    loaded = con.execute("select count(*) from __checked where __errors is null").fetchone()[0]
     con.execute(
         f"""
         insert into quarantine
@@ -282,13 +303,16 @@ def stage(
             array_to_string(list_transform(c.__errors, lambda e: e.column || ': ' || e.message), '; '),
             'invalid'
         from __checked as c
-        left join (select __line, to_json({raw_struct})::varchar as raw_json from {q(raw_table)}) as r
-            on r.__line = c.__line
-        where len(c.__errors) > 0
+        left join (
+            select __line, to_json({raw_struct})::varchar as raw_json
+            from {q(raw_table)}
+            where __line in (select __line from __checked where __errors is not null)
+        ) as r on r.__line = c.__line
+        where c.__errors is not null
         """,
         {"source": source, "load_id": load_id},
     )
-    quarantined = con.execute("select count(*) from __checked where len(__errors) > 0").fetchone()[0]
+    quarantined = con.execute("select count(*) from __checked where __errors is not null").fetchone()[0]
     con.execute("drop table __checked")
     return StageResult(loaded, quarantined)
 

@@ -4,9 +4,20 @@
 create or replace macro to_halfwidth(t) as
     translate(t, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　', '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ');
 
--- Trimmed text, empty as null.
-create or replace macro clean_text(t) as
-    nullif(trim(regexp_replace(to_halfwidth(t), '\s+', ' ', 'g')), '');
+-- Trimmed text (ASCII and ideographic spaces, tabs, line breaks), empty as null. Inner text is
+-- kept as published: full-width folding is for matching keys (fold_key) only. Most values need
+-- no trimming, and testing the two ends is far cheaper than trimming every value.
+create or replace macro has_edge_space(t) as (
+    prefix(t, ' ') or suffix(t, ' ') or prefix(t, chr(9)) or suffix(t, chr(9))
+    or prefix(t, chr(10)) or suffix(t, chr(10)) or prefix(t, chr(13)) or suffix(t, chr(13))
+    or prefix(t, chr(12288)) or suffix(t, chr(12288))
+);
+
+create or replace macro clean_text(t) as case
+    when t = '' then null
+    when has_edge_space(t) then nullif(trim(t, ' ' || chr(9) || chr(10) || chr(13) || chr(12288)), '')
+    else t
+end;
 
 -- The key a spelling is looked up by: half-width, no spaces, lowercase.
 create or replace macro fold_key(t) as
@@ -47,7 +58,10 @@ create or replace macro date_note(t) as case when date_precision(t) = 'day' then
 )), '') end;
 
 -- A number from text with thousands separators or spaces; null when it is not one.
-create or replace macro parse_number(t) as try_cast(regexp_replace(to_halfwidth(t), '[,\s_]', '', 'g') as double);
+create or replace macro parse_number(t) as coalesce(
+    try_cast(t as double),
+    try_cast(regexp_replace(to_halfwidth(t), '[,\s_]', '', 'g') as double)
+);
 
 -- Split a multi-value text on any of the separators the sources use.
 create or replace macro split_values(t, seps) as list_filter(
