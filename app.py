@@ -1,15 +1,152 @@
-"""Placeholder frame until the multipage dashboard lands: warehouse row counts."""
+"""The frame: page config, navigation, shared filter sidebar, data banners. No SQL.
 
+Every run: apply the URL (on a new session or a new link), draw the sidebar filters, write the
+canonical URL back, then run the selected page. Pages read the settled filters from
+dashboard.state.filters().
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from dashboard.warehouse import WarehouseMissing, connect
+from dashboard import queries, state, ui
+from dashboard.cache import cached
+from dashboard.filters import LANGS
+from dashboard.i18n import LANGS as LANG_NAMES
+from dashboard.i18n import translator, vocab
+from dashboard.warehouse import WarehouseMissing
+from etl.schema import INCIDENT_CATEGORIES
 
-st.set_page_config(page_title="GenAI licensing dashboard", layout="wide")
-st.title("Generative-AI licensing warehouse")
+st.set_page_config(page_title="GenAI licensing dashboard", page_icon=":material/policy:", layout="wide")
+
+# Vocabularies for checking URL values; None while the warehouse is missing (then any
+# well-formed code is kept, and the pages explain how to build the warehouse).
 try:
-    with connect() as con:
-        tables = [r[0] for r in con.execute("select table_name from information_schema.tables order by 1").fetchall()]
-        counts = {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
-    st.dataframe({"table": list(counts), "rows": list(counts.values())})
+    jurisdiction_df = cached(queries.jurisdiction_options)
+    registry_list = cached(queries.registry_options)
+    first_date, _last_date = cached(queries.data_date_range)
+    info = cached(queries.warehouse_info)
+    freshness = cached(queries.source_freshness)
+    missing: WarehouseMissing | None = None
 except WarehouseMissing as exc:
-    st.info(str(exc))
+    jurisdiction_df, registry_list, first_date, info, freshness, missing = None, None, None, {}, None, exc
+
+state.apply_url(
+    None if jurisdiction_df is None else jurisdiction_df["jurisdiction_code"].tolist(),
+    registry_list,
+    list(INCIDENT_CATEGORIES),
+)
+lang = st.session_state.get(state.K_LANG, "en")
+t = translator(lang)
+
+with st.sidebar:
+    st.segmented_control(
+        t("language"),
+        options=list(LANGS),
+        format_func=lambda code: LANG_NAMES[code],
+        key=state.K_LANG,
+        required=True,
+    )
+    lang = st.session_state.get(state.K_LANG) or "en"
+    t = translator(lang)
+    st.subheader(t("filters"))
+
+    today = date.today()
+
+    def period_label(key: str) -> str:
+        if key == "12m":
+            return t("last_12m")
+        if key == "all":
+            return t("all_time")
+        if key == "custom":
+            return t("custom_range")
+        return key.replace("-Q", " Q")
+
+    st.selectbox(
+        t("period"),
+        options=state.period_options(first_date.year if first_date else None, today),
+        format_func=period_label,
+        key=state.K_PERIOD,
+    )
+    if st.session_state[state.K_PERIOD] == "custom":
+        col_from, col_to = st.columns(2)
+        col_from.date_input(t("period_from"), key=state.K_FROM, min_value=date(1980, 1, 1), max_value=today)
+        col_to.date_input(t("period_to"), key=state.K_TO, min_value=date(1980, 1, 1), max_value=today)
+
+    if jurisdiction_df is not None:
+        names = dict(
+            zip(
+                jurisdiction_df["jurisdiction_code"],
+                jurisdiction_df["jurisdiction_name" if lang == "zh" else "jurisdiction_name_en"],
+                strict=True,
+            )
+        )
+        jurisdiction_options = jurisdiction_df["jurisdiction_code"].tolist()
+    else:
+        names, jurisdiction_options = {}, []
+    jurisdiction_options += [c for c in st.session_state.get(state.K_JUR, []) if c not in jurisdiction_options]
+    st.multiselect(
+        t("jurisdictions"),
+        options=jurisdiction_options,
+        format_func=lambda code: f"{names.get(code) or code} ({code})",
+        key=state.K_JUR,
+        placeholder=t("jurisdictions_all"),
+    )
+    registry_options = list(registry_list or [])
+    registry_options += [r for r in st.session_state.get(state.K_REG, []) if r not in registry_options]
+    st.multiselect(
+        t("registries"),
+        options=registry_options,
+        format_func=lambda r: vocab("registry", r, lang),
+        key=state.K_REG,
+        placeholder=t("registries_all"),
+    )
+    st.text_input(t("provider_search"), key=state.K_Q, help=t("provider_search_help"), max_chars=100)
+    st.multiselect(
+        t("ax_category"),
+        options=list(INCIDENT_CATEGORIES),
+        format_func=lambda c: vocab("category", c, lang),
+        key=state.K_CAT,
+        placeholder=t("all"),
+        help=t("registry_not_applied"),
+    )
+    st.button(t("reset_filters"), on_click=state.reset, icon=":material/restart_alt:")
+
+    filters = state.current_filters()
+    state.write_url(filters)
+
+    # Freshness: when each source's rows were loaded, from etl_runs via etl_sources.
+    if freshness is not None and len(freshness):
+        stamps = pd.to_datetime(freshness["data_as_of_at"], utc=True)
+        newest = stamps.max()
+        label = t("data_as_of", date=newest.strftime("%Y-%m-%d %H:%M UTC") if pd.notna(newest) else "—")
+        with st.expander(label, icon=":material/schedule:"):
+            for row, stamp in zip(freshness.itertuples(), stamps, strict=True):
+                when = stamp.strftime("%Y-%m-%d %H:%M") if pd.notna(stamp) else t("never_loaded")
+                st.caption(ui.md_escape(t("data_as_of_source", source=row.source, date=when)))
+
+# The banner and URL notices are drawn by each page's header (dashboard.ui.header): elements the
+# frame puts in the main area before page.run() do not survive reruns in Streamlit 1.67.
+st.session_state["_is_sample"] = bool(info.get("is_sample"))
+
+pages = [
+    st.Page(
+        ui.PAGE_FILES["overview"],
+        title=t("page_overview"),
+        icon=":material/dashboard:",
+        url_path="overview",
+        default=True,
+    ),
+    st.Page(ui.PAGE_FILES["licensing"], title=t("page_licensing"), icon=":material/trending_up:", url_path="licensing"),
+    st.Page(ui.PAGE_FILES["violations"], title=t("page_violations"), icon=":material/gavel:", url_path="violations"),
+    st.Page(ui.PAGE_FILES["consent"], title=t("page_consent"), icon=":material/verified_user:", url_path="consent"),
+    st.Page(ui.PAGE_FILES["explorer"], title=t("page_explorer"), icon=":material/search:", url_path="explorer"),
+    st.Page(ui.PAGE_FILES["quality"], title=t("page_quality"), icon=":material/fact_check:", url_path="data-quality"),
+]
+page = st.navigation(pages)
+
+
+page.run()

@@ -1,0 +1,255 @@
+"""Global filter state and its URL form.
+
+The URL is the shareable form of a view, so every filter has one canonical query-string
+encoding. Parsing never raises: a value we do not recognise is dropped and reported as a
+notice, so a stale or hand-edited link still opens, just without the bad part.
+Streamlit-free, so exports and tests can build the same Filters the sidebar builds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+# Earliest date any period can start; registrations start in 2015 (etl.schema), incidents 1980.
+EPOCH = date(1980, 1, 1)
+DEFAULT_PERIOD = "12m"
+MAX_PROVIDER_QUERY = 100
+LANGS = ("en", "zh")
+
+_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_CODE = re.compile(r"^[A-Za-z0-9_:\-]{1,64}$")
+
+# URL keys, one per filter. Short, because people paste these links into chats and mail.
+URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Everything that narrows a view. Frozen and hashable: it is part of every cache key."""
+
+    period: str = DEFAULT_PERIOD  # "all", "12m", "2025", "2025-Q3", "2025-07" or "custom"
+    start: date | None = None  # inclusive; None means open
+    end: date | None = None  # inclusive; None means open
+    jurisdictions: tuple[str, ...] = ()
+    registries: tuple[str, ...] = ()
+    provider: str = ""
+    categories: tuple[str, ...] = ()  # incident categories (violations page focus)
+    lang: str = "en"
+    today: date = field(default_factory=date.today, compare=False)
+
+    def with_period(self, period: str, start: date | None = None, end: date | None = None) -> Filters:
+        s, e = period_bounds(period, self.today, start, end)
+        return replace(self, period=period, start=s, end=e)
+
+    def params(self) -> dict:
+        """The SQL parameters every filtered query takes (values only, never identifiers)."""
+        return {
+            "start_date": self.start or EPOCH,
+            "end_date": self.end or self.today,
+            "is_all_time": self.start is None,
+            "jurisdictions": list(self.jurisdictions),
+            "registries": list(self.registries),
+            "provider": self.provider.strip().lower(),
+        }
+
+    def previous(self) -> Filters | None:
+        """The period of equal length just before this one; None when the period is open."""
+        if self.start is None or self.end is None:
+            return None
+        length = (self.end - self.start).days + 1
+        prev_end = self.start - timedelta(days=1)
+        return replace(self, period="custom", start=prev_end - timedelta(days=length - 1), end=prev_end)
+
+    def key(self) -> tuple:
+        """Plain values for cache keys: filter values only."""
+        return (
+            self.period,
+            self.start,
+            self.end,
+            self.jurisdictions,
+            self.registries,
+            self.provider,
+            self.categories,
+            self.lang,
+            self.today,
+        )
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return start, end - timedelta(days=1)
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    start = date(year, month, 1)
+    nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return start, nxt - timedelta(days=1)
+
+
+def period_bounds(
+    period: str, today: date, start: date | None = None, end: date | None = None
+) -> tuple[date | None, date | None]:
+    """Inclusive bounds of a period key. Raises ValueError for a key that is not a period."""
+    if period == "all":
+        return None, None
+    if period == "12m":
+        return today - timedelta(days=364), today
+    if period == "custom":
+        if start is None or end is None or start > end:
+            raise ValueError("custom period needs from <= to")
+        return start, end
+    if m := _YEAR.match(period):
+        y = int(m.group(1))
+        return date(y, 1, 1), date(y, 12, 31)
+    if m := _QUARTER.match(period):
+        return quarter_bounds(int(m.group(1)), int(m.group(2)))
+    if m := _MONTH.match(period):
+        return month_bounds(int(m.group(1)), int(m.group(2)))
+    raise ValueError(f"unknown period {period!r}")
+
+
+def period_presets(first_year: int, today: date) -> list[str]:
+    """Presets for the sidebar: rolling windows, years and quarters, newest first."""
+    presets = ["12m", "all"]
+    first_year = max(min(first_year, today.year), EPOCH.year)
+    for year in range(today.year, first_year - 1, -1):
+        presets.append(str(year))
+    for year in range(today.year, first_year - 1, -1):
+        for q in (4, 3, 2, 1):
+            if quarter_bounds(year, q)[0] <= today:
+                presets.append(f"{year}-Q{q}")
+    return presets
+
+
+@dataclass
+class ParseResult:
+    filters: Filters
+    notices: list[tuple[str, str]]  # (url key, offending value)
+
+
+def _split(value: str | Iterable[str] | None) -> list[str]:
+    if value is None:
+        return []
+    values = [value] if isinstance(value, str) else list(value)
+    out: list[str] = []
+    for v in values:
+        out.extend(part.strip() for part in v.split(",") if part.strip())
+    return out
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_query_params(
+    qp: Mapping[str, str | list[str]],
+    *,
+    known_jurisdictions: Iterable[str] | None = None,
+    known_registries: Iterable[str] | None = None,
+    known_categories: Iterable[str] | None = None,
+    today: date | None = None,
+) -> ParseResult:
+    """URL -> Filters. Unknown values are dropped and listed in notices; nothing raises.
+
+    The known_* vocabularies come from the warehouse (and etl.schema); None means "cannot check",
+    e.g. while the warehouse is missing, and then any well-formed code is kept.
+    """
+    today = today or date.today()
+    notices: list[tuple[str, str]] = []
+
+    def first(key: str) -> str | None:
+        value = qp.get(key)
+        if isinstance(value, list):
+            return value[-1] if value else None
+        return value
+
+    lang = first("lang") or "en"
+    if lang not in LANGS:
+        notices.append(("lang", lang))
+        lang = "en"
+
+    period = first("period") or DEFAULT_PERIOD
+    start_text, end_text = first("from"), first("to")
+    start = _parse_date(start_text) if start_text else None
+    end = _parse_date(end_text) if end_text else None
+    if start_text and start is None:
+        notices.append(("from", start_text))
+    if end_text and end is None:
+        notices.append(("to", end_text))
+    if (start_text or end_text) and period == DEFAULT_PERIOD and "period" not in qp:
+        period = "custom"  # a link with only from/to means a custom range
+    if period == "custom" and start is not None and end is None:
+        end = today
+    if period == "custom" and end is not None and start is None:
+        start = EPOCH
+    try:
+        bounds = period_bounds(period, today, start, end)
+        if bounds[0] is not None and bounds[0] < EPOCH:
+            raise ValueError("before epoch")
+    except ValueError:
+        notices.append(("period", period if period != "custom" else f"{start_text}..{end_text}"))
+        period = DEFAULT_PERIOD
+        bounds = period_bounds(period, today)
+
+    def vocab_list(key: str, known: Iterable[str] | None) -> tuple[str, ...]:
+        known_set = set(known) if known is not None else None
+        kept: list[str] = []
+        for v in _split(qp.get(key)):
+            ok = bool(_CODE.match(v)) and (known_set is None or v in known_set)
+            if ok and v not in kept:
+                kept.append(v)
+            elif not ok:
+                notices.append((key, v))
+        return tuple(sorted(kept))
+
+    jurisdictions = vocab_list("jur", known_jurisdictions)
+    registries = vocab_list("reg", known_registries)
+    categories = vocab_list("cat", known_categories)
+
+    provider = (first("q") or "").strip()
+    if len(provider) > MAX_PROVIDER_QUERY:
+        notices.append(("q", provider[:20] + "…"))
+        provider = ""
+
+    filters = Filters(
+        period=period,
+        start=bounds[0],
+        end=bounds[1],
+        jurisdictions=jurisdictions,
+        registries=registries,
+        provider=provider,
+        categories=categories,
+        lang=lang,
+        today=today,
+    )
+    return ParseResult(filters, notices)
+
+
+def to_query_params(f: Filters) -> dict[str, str]:
+    """Filters -> canonical URL params. Defaults are left out to keep links short."""
+    qp: dict[str, str] = {}
+    if f.lang != "en":
+        qp["lang"] = f.lang
+    if f.period != DEFAULT_PERIOD:
+        qp["period"] = f.period
+    if f.period == "custom" and f.start and f.end:
+        qp["from"] = f.start.isoformat()
+        qp["to"] = f.end.isoformat()
+    if f.jurisdictions:
+        qp["jur"] = ",".join(f.jurisdictions)
+    if f.registries:
+        qp["reg"] = ",".join(f.registries)
+    if f.provider:
+        qp["q"] = f.provider
+    if f.categories:
+        qp["cat"] = ",".join(f.categories)
+    return qp

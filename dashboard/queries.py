@@ -1,0 +1,308 @@
+"""Query functions: one per question, each running dashboard/sql/<result name>.sql.
+
+Streamlit-free so the KPI module and the CSV briefing can reuse them; pages reach them through
+dashboard.cache.cached(), which keys the cache on the filter values and the data version.
+Values go in as $named parameters only. The few identifiers that vary (an optional alias
+table and its columns) are chosen from allowlists below, never from a widget or a URL.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dashboard.filters import EPOCH, Filters
+from dashboard.warehouse import connect
+
+SQL_DIR = Path(__file__).parent / "sql"
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+# Breakdowns a chart may ask for; each maps to a CASE branch inside the SQL, not an identifier.
+INCIDENT_BREAKDOWNS = ("category", "severity", "source")
+CONSENT_BREAKDOWNS = ("jurisdiction", "provider", "category")
+
+# Provider aliases arrive later from the provider-matching work; accept the names it may use.
+ALIAS_TABLES = ("mart_provider_aliases", "provider_aliases", "mart_providers_aliases")
+ALIAS_CANONICAL_COLUMNS = ("provider_name", "canonical_name", "canonical_provider_name")
+ALIAS_NAME_COLUMNS = ("alias", "alias_name", "provider_alias")
+ALIAS_EXTRA_COLUMNS = ("source", "alias_kind", "kind", "match_method", "method", "language")
+
+PAGE_SIZE = 50
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The SQL of one named result; FileNotFoundError for a name with no file."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def sql_names() -> list[str]:
+    return sorted(p.stem for p in SQL_DIR.glob("*.sql"))
+
+
+def fetch(name: str, params: dict[str, Any] | None = None, path: Path | None = None) -> pd.DataFrame:
+    """Run one named query read-only and return its result.
+
+    DuckDB rejects parameters a statement does not use, so only the ones the SQL names are passed.
+    """
+    text = sql_text(name)
+    wanted = set(_PARAM.findall(text))
+    given = {k: v for k, v in (params or {}).items() if k in wanted}
+    missing = wanted - set(given)
+    if missing:
+        raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")
+    with connect(path) as con:
+        return con.execute(text, given).df()
+
+
+def _period(f: Filters) -> dict[str, Any]:
+    prev = f.previous()
+    params = f.params()
+    params["categories"] = list(f.categories)
+    # An open period has no previous one; these bounds then select nothing.
+    params["prev_start_date"] = prev.start if prev else EPOCH
+    params["prev_end_date"] = prev.end if prev else EPOCH
+    return params
+
+
+def _search(text: str) -> str:
+    # strpos on lowered text: no LIKE wildcards, so % and _ typed by a user are literal.
+    return text.strip().lower()[:100]
+
+
+# Frame ----------------------------------------------------------------------------------------
+
+
+def warehouse_info(path: Path | None = None) -> dict[str, Any]:
+    df = fetch("warehouse_info", path=path)
+    return df.to_dict("records")[0] if len(df) else {}
+
+
+def source_freshness(path: Path | None = None) -> pd.DataFrame:
+    return fetch("source_freshness", path=path)
+
+
+def source_attributions(path: Path | None = None) -> pd.DataFrame:
+    return fetch("source_attributions", path=path)
+
+
+def jurisdiction_options(path: Path | None = None) -> pd.DataFrame:
+    return fetch("jurisdiction_options", path=path)
+
+
+def registry_options(path: Path | None = None) -> list[str]:
+    return fetch("registry_options", path=path)["registry"].dropna().tolist()
+
+
+def data_date_range(path: Path | None = None) -> tuple[date | None, date | None]:
+    row = fetch("data_date_range", path=path).iloc[0]
+    first, last = row["first_date"], row["last_date"]
+    return (None if pd.isna(first) else first.date(), None if pd.isna(last) else last.date())
+
+
+# Licensing ------------------------------------------------------------------------------------
+
+
+def registration_kpis(f: Filters, path: Path | None = None) -> dict[str, Any]:
+    return fetch("registration_kpis", _period(f), path).to_dict("records")[0]
+
+
+def filings_by_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("filings_by_month", f.params(), path)
+
+
+def active_registrations_by_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("active_registrations_by_month", f.params(), path)
+
+
+def registrations_by_jurisdiction(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("registrations_by_jurisdiction", f.params(), path)
+
+
+def registrations_by_category(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("registrations_by_category", f.params(), path)
+
+
+def top_providers(f: Filters, limit: int = 20, path: Path | None = None) -> pd.DataFrame:
+    return fetch("top_providers", {**f.params(), "limit": limit}, path)
+
+
+def registration_changes_by_type(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("registration_changes_by_type", f.params(), path)
+
+
+def registration_changes_rows(
+    f: Filters, change_type: str = "", limit: int = 500, path: Path | None = None
+) -> pd.DataFrame:
+    return fetch("registration_changes_rows", {**f.params(), "change_type": change_type, "limit": limit}, path)
+
+
+# Violations -----------------------------------------------------------------------------------
+
+
+def incident_kpis(f: Filters, path: Path | None = None) -> dict[str, Any]:
+    return fetch("incident_kpis", _period(f), path).to_dict("records")[0]
+
+
+def incidents_by_month(f: Filters, breakdown: str = "category", path: Path | None = None) -> pd.DataFrame:
+    if breakdown not in INCIDENT_BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
+    return fetch("incidents_by_month", {**_period(f), "breakdown": breakdown}, path)
+
+
+def incidents_by_jurisdiction(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("incidents_by_jurisdiction", _period(f), path)
+
+
+def penalties_by_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("penalties_by_month", _period(f), path)
+
+
+def incident_linkage(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("incident_linkage", _period(f), path)
+
+
+def repeat_providers(f: Filters, limit: int = 25, path: Path | None = None) -> pd.DataFrame:
+    return fetch("repeat_providers", {**_period(f), "limit": limit}, path)
+
+
+# Consent --------------------------------------------------------------------------------------
+
+
+def consent_kpis(f: Filters, path: Path | None = None) -> dict[str, Any]:
+    return fetch("consent_kpis", _period(f), path).to_dict("records")[0]
+
+
+def consent_service_status(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("consent_service_status", f.params(), path)
+
+
+def consent_datasets_by_status(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("consent_datasets_by_status", f.params(), path)
+
+
+def consent_coverage_by_group(
+    f: Filters, breakdown: str = "jurisdiction", limit: int = 40, path: Path | None = None
+) -> pd.DataFrame:
+    if breakdown not in CONSENT_BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
+    return fetch("consent_coverage_by_group", {**f.params(), "breakdown": breakdown, "limit": limit}, path)
+
+
+def consent_coverage_by_quarter(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("consent_coverage_by_quarter", f.params(), path)
+
+
+def consent_gap_services(
+    f: Filters, threshold: float, page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
+) -> tuple[pd.DataFrame, int]:
+    params = {**f.params(), "threshold": float(threshold), "limit": page_size, "offset": page * page_size}
+    rows = fetch("consent_gap_services", params, path)
+    total = int(fetch("consent_gap_services_count", params, path).iloc[0, 0])
+    return rows, total
+
+
+# Explorer -------------------------------------------------------------------------------------
+
+
+def _paged(name: str, params: dict[str, Any], page: int, page_size: int, path: Path | None) -> tuple[pd.DataFrame, int]:
+    params = {**params, "limit": page_size, "offset": max(page, 0) * page_size}
+    total = int(fetch(f"{name}_count", params, path).iloc[0, 0])
+    return fetch(name, params, path), total
+
+
+def registrations_page(
+    f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
+) -> tuple[pd.DataFrame, int]:
+    return _paged("registrations_page", {**f.params(), "search": _search(search)}, page, page_size, path)
+
+
+def incidents_page(
+    f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
+) -> tuple[pd.DataFrame, int]:
+    return _paged("incidents_page", {**_period(f), "search": _search(search)}, page, page_size, path)
+
+
+def providers_page(
+    f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
+) -> tuple[pd.DataFrame, int]:
+    return _paged("providers_page", {**f.params(), "search": _search(search)}, page, page_size, path)
+
+
+def _alias_table(con: Any) -> tuple[str, str, str, list[str]] | None:
+    """The alias table and its columns, if the provider-matching tables exist in this build."""
+    rows = con.execute(
+        "select table_name, column_name from information_schema.columns where list_contains($tables, table_name)",
+        {"tables": list(ALIAS_TABLES)},
+    ).fetchall()
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        columns.setdefault(table, []).append(column)
+    for table in ALIAS_TABLES:
+        cols = columns.get(table, [])
+        canonical = next((c for c in ALIAS_CANONICAL_COLUMNS if c in cols), None)
+        alias = next((c for c in ALIAS_NAME_COLUMNS if c in cols), None)
+        if canonical and alias:
+            return table, canonical, alias, [c for c in ALIAS_EXTRA_COLUMNS if c in cols]
+    return None
+
+
+def provider_aliases(provider_name: str, path: Path | None = None) -> pd.DataFrame | None:
+    """Aliases of a provider (both directions), or None when this build has no alias table."""
+    with connect(path) as con:
+        found = _alias_table(con)
+        if found is None:
+            return None
+        table, canonical, alias, extra = found
+        # Identifiers below come from the allowlists above, checked against information_schema.
+        select_extra = "".join(f', "{c}"' for c in extra)
+        sql = (
+            f'select "{canonical}" as provider_name, "{alias}" as alias{select_extra} from "{table}" '
+            f'where "{canonical}" = $name or "{canonical}" in (select "{canonical}" from "{table}" '
+            f'where "{alias}" = $name) order by 1, 2 limit 500'
+        )
+        return con.execute(sql, {"name": provider_name}).df()
+
+
+def provider_detail(provider_name: str, limit: int = 1000, path: Path | None = None) -> dict[str, Any]:
+    """Everything about one provider: aliases (if the table exists), filings, incidents, consent."""
+    aliases = provider_aliases(provider_name, path)
+    names = {provider_name}
+    if aliases is not None and len(aliases):
+        names |= set(aliases["provider_name"].dropna()) | set(aliases["alias"].dropna())
+    params = {"names": sorted(names), "limit": limit}
+    registrations = fetch("provider_registrations", params, path)
+    return {
+        "names": sorted(names),
+        "aliases": aliases,
+        "registrations": registrations,
+        "cancellations": registrations[registrations["status"] == "cancelled"].reset_index(drop=True),
+        "incidents": fetch("provider_incidents", params, path),
+        "consent": fetch("provider_consent", params, path),
+    }
+
+
+# Data quality ---------------------------------------------------------------------------------
+
+
+def etl_runs_recent(limit: int = 200, path: Path | None = None) -> pd.DataFrame:
+    return fetch("etl_runs_recent", {"limit": limit}, path)
+
+
+def quarantine_by_reason(path: Path | None = None) -> pd.DataFrame:
+    return fetch("quarantine_by_reason", path=path)
+
+
+def quarantine_rows(
+    source: str = "", rule: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
+) -> tuple[pd.DataFrame, int]:
+    return _paged("quarantine_rows", {"source": source, "rule": rule}, page, page_size, path)
+
+
+def source_header_changes(path: Path | None = None) -> pd.DataFrame:
+    return fetch("source_header_changes", path=path)

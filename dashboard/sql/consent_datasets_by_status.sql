@@ -1,0 +1,13 @@
+-- Datasets by coverage status (covered, partial, none, unknown, not applicable) with records.
+select
+    coverage_status,
+    count(*) as dataset_count,
+    coalesce(sum(personal_records), 0) as personal_records_count,
+    coalesce(sum(consented_records), 0) as consented_records_count,
+from mart_consent
+where ($is_all_time or audit_date between $start_date and $end_date)
+    and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and (len($registries::varchar[]) = 0 or list_contains($registries::varchar[], registry))
+        and ($provider = '' or strpos(lower(coalesce(provider_name, '')), $provider) > 0)
+group by all
+order by coverage_status

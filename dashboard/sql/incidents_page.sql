@@ -1,0 +1,32 @@
+-- One page of incidents and enforcement actions matching the filters and search, newest first.
+select
+    incident_id,
+    source,
+    record_type,
+    event_date,
+    title,
+    category,
+    severity,
+    country,
+    jurisdiction_code,
+    array_to_string(provider_names, '; ') as provider_names,
+    service_name,
+    issuing_body,
+    enforcement_action,
+    penalty_amount,
+    penalty_currency,
+    link_status,
+    registration_id,
+    url,
+from mart_incidents
+where ($is_all_time or event_date between $start_date and $end_date)
+    and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+    and ($provider = '' or strpos(lower(array_to_string(provider_names, '|')), $provider) > 0
+        or strpos(lower(coalesce(registered_provider_name, '')), $provider) > 0)
+    and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+    and ($search = '' or strpos(lower(title), $search) > 0
+        or strpos(lower(coalesce(service_name, '')), $search) > 0
+        or strpos(lower(array_to_string(provider_names, '|')), $search) > 0
+        or strpos(lower(incident_id), $search) > 0)
+order by event_date desc nulls last, incident_id
+limit $limit offset $offset

@@ -1,0 +1,27 @@
+-- One page of providers (by registrations in every list), most registrations first.
+with registrations as (
+    select * from mart_registrations
+    where ($is_all_time or filed_date between $start_date and $end_date)
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
+        and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+        and ($search = '' or strpos(lower(provider_name), $search) > 0)
+),
+
+final as (
+    select
+        provider_name,
+        count(*) as registration_count,
+        count(*) filter (where status = 'active') as active_count,
+        count(*) filter (where status = 'cancelled') as cancelled_count,
+        array_to_string(list_sort(list_distinct(flatten(list(registries)))), '; ') as registries,
+        array_to_string(list_sort(list_distinct(list(jurisdiction_code))), '; ') as jurisdictions,
+        min(filed_date) as first_filed_date,
+        max(filed_date) as last_filed_date,
+    from registrations
+    group by provider_name
+)
+
+select * from final
+order by registration_count desc, provider_name
+limit $limit offset $offset

@@ -1,0 +1,42 @@
+-- Per jurisdiction: filings within the period and registrations active at its end. Every
+-- reference province appears (zero when it has none), plus registrations with no jurisdiction.
+with registrations as (
+    select
+        jurisdiction_code,
+        filed_date,
+        cancelled_date,
+        status,
+    from mart_registrations
+    where filed_date <= $end_date
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
+        and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+),
+
+counts as (
+    select
+        jurisdiction_code,
+        count(*) filter (where filed_date >= $start_date) as filing_count,
+        count(*) filter (where status = 'active' or cancelled_date > $end_date) as active_count,
+    from registrations
+    group by all
+),
+
+reference as (
+    select * from ref_jurisdictions
+    where len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], code)
+),
+
+final as (
+    select
+        coalesce(reference.code, counts.jurisdiction_code) as jurisdiction_code,
+        reference.name_zh as jurisdiction_name,
+        reference.name_en as jurisdiction_name_en,
+        coalesce(counts.filing_count, 0) as filing_count,
+        coalesce(counts.active_count, 0) as active_count,
+    from reference
+    full outer join counts on counts.jurisdiction_code = reference.code
+)
+
+select * from final
+order by active_count desc, jurisdiction_code

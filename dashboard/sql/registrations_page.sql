@@ -1,0 +1,25 @@
+-- One page of registrations matching the filters and the search text, newest filings first.
+select
+    registration_id,
+    registry,
+    array_to_string(registries, '; ') as registries,
+    kind,
+    service_name,
+    provider_name,
+    provider_role,
+    jurisdiction_code,
+    category,
+    filed_date,
+    status,
+    cancelled_date,
+    batch,
+from mart_registrations
+where ($is_all_time or filed_date between $start_date and $end_date)
+    and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+    and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
+    and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+    and ($search = '' or strpos(lower(registration_id), $search) > 0
+        or strpos(lower(service_name), $search) > 0
+        or strpos(lower(provider_name), $search) > 0)
+order by filed_date desc, registration_id
+limit $limit offset $offset

@@ -1,0 +1,42 @@
+-- Provider concentration: providers ranked by registrations active at the period end, each
+-- with its share of all active registrations matching the filters.
+with registrations as (
+    select
+        provider_name,
+        registry,
+    from mart_registrations
+    where filed_date <= $end_date
+        and (status = 'active' or cancelled_date > $end_date)
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
+        and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+),
+
+providers as (
+    select
+        provider_name,
+        count(*) as active_count,
+        count(distinct registry) as registry_count,
+    from registrations
+    group by all
+),
+
+ranked as (
+    select
+        provider_name,
+        active_count,
+        registry_count,
+        active_count / sum(active_count) over () as share_pct,
+        (sum(active_count) over ())::bigint as total_active_count,
+        count(*) over () as provider_count,
+        row_number() over (order by active_count desc, provider_name) as provider_rank,
+    from providers
+),
+
+final as (
+    select * from ranked
+    where provider_rank <= $limit
+)
+
+select * from final
+order by provider_rank

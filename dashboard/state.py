@@ -1,0 +1,143 @@
+"""Filter state in the Streamlit session and in the URL.
+
+The sidebar widgets hold the state; the URL mirrors it. A URL is applied when a session starts
+(a shared link) and whenever it changes to something this session did not write (back/forward,
+a link from another page). Page switches that drop the query string keep the session's filters.
+After the widgets run, the canonical URL for the current filters is written back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import streamlit as st
+
+from dashboard.filters import (
+    DEFAULT_PERIOD,
+    EPOCH,
+    Filters,
+    parse_query_params,
+    period_presets,
+    to_query_params,
+)
+
+K_LANG, K_PERIOD, K_FROM, K_TO, K_JUR, K_REG, K_Q, K_CAT = (
+    "f_lang",
+    "f_period",
+    "f_from",
+    "f_to",
+    "f_jur",
+    "f_reg",
+    "f_q",
+    "f_cat",
+)
+_WRITTEN = "_url_written"
+_SYNCED = "_url_synced"
+_NOTICES = "_url_notices"
+_PARSED = "_url_parsed"
+_FILTERS = "_filters"
+
+
+def _load_widgets(f: Filters) -> None:
+    ss = st.session_state
+    ss[K_LANG] = f.lang
+    ss[K_PERIOD] = f.period
+    ss[K_FROM] = f.start or (f.today - timedelta(days=364))
+    ss[K_TO] = f.end or f.today
+    ss[K_JUR] = list(f.jurisdictions)
+    ss[K_REG] = list(f.registries)
+    ss[K_Q] = f.provider
+    ss[K_CAT] = list(f.categories)
+
+
+def apply_url(
+    known_jurisdictions: list[str] | None,
+    known_registries: list[str] | None,
+    known_categories: list[str],
+) -> None:
+    """Load the URL into the widgets when it is new to this session; remember any notices."""
+    ss = st.session_state
+    current = st.query_params.to_dict()
+    if _SYNCED in ss and (not current or current == ss.get(_WRITTEN)):
+        return
+    result = parse_query_params(
+        current,
+        known_jurisdictions=known_jurisdictions,
+        known_registries=known_registries,
+        known_categories=known_categories,
+    )
+    _load_widgets(result.filters)
+    ss[_NOTICES] = result.notices
+    ss[_PARSED] = result.filters
+    ss[_SYNCED] = True
+
+
+def reset() -> None:
+    """Callback for the reset button: defaults, language kept."""
+    lang = st.session_state.get(K_LANG, "en")
+    _load_widgets(Filters(lang=lang).with_period(DEFAULT_PERIOD))
+
+
+def set_period_range(start: date, end: date) -> None:
+    """Callback helper: focus the period on a range (e.g. a clicked month)."""
+    st.session_state[K_PERIOD] = "custom"
+    st.session_state[K_FROM] = start
+    st.session_state[K_TO] = end
+
+
+def set_values(key: str, values: list[str]) -> None:
+    """Callback helper: replace a multiselect filter's values (e.g. a clicked province)."""
+    st.session_state[key] = values
+
+
+def period_options(first_year: int | None, today: date) -> list[str]:
+    options = period_presets(first_year or today.year, today)
+    current = st.session_state.get(K_PERIOD)
+    if current and current not in options and current != "custom":
+        options.append(current)
+    return [*options, "custom"]
+
+
+def current_filters() -> Filters:
+    """Filters from the widget values (after the sidebar ran)."""
+    ss = st.session_state
+    base = Filters(
+        jurisdictions=tuple(sorted(ss.get(K_JUR, []))),
+        registries=tuple(sorted(ss.get(K_REG, []))),
+        provider=(ss.get(K_Q) or "").strip()[:100],
+        categories=tuple(sorted(ss.get(K_CAT, []))),
+        lang=ss.get(K_LANG, "en"),
+    )
+    period = ss.get(K_PERIOD, DEFAULT_PERIOD)
+    if period == "custom":
+        start, end = ss.get(K_FROM) or EPOCH, ss.get(K_TO) or base.today
+        start, end = min(start, end), max(start, end)
+        return base.with_period("custom", max(start, EPOCH), end)
+    try:
+        return base.with_period(period)
+    except ValueError:
+        return base.with_period(DEFAULT_PERIOD)
+
+
+def write_url(f: Filters) -> None:
+    """Mirror the filters into the address bar so the view can be shared as a link."""
+    ss = st.session_state
+    qp = to_query_params(f)
+    if st.query_params.to_dict() != qp:
+        st.query_params.from_dict(qp)
+    ss[_WRITTEN] = qp
+    ss[_FILTERS] = f
+    parsed = ss.get(_PARSED)
+    if parsed is not None and replace(parsed, today=f.today) != f:
+        ss[_NOTICES] = []  # the user has moved on from the link that had bad values
+
+
+def notices() -> list[tuple[str, str]]:
+    return list(st.session_state.get(_NOTICES, []))
+
+
+def filters() -> Filters:
+    """The filters the frame settled on for this run (pages read this)."""
+    f = st.session_state.get(_FILTERS)
+    return f if isinstance(f, Filters) else current_filters()

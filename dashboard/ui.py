@@ -1,0 +1,202 @@
+"""Streamlit building blocks shared by the pages: headers, charts with downloads, tables,
+pagers, KPI cards, empty states and attribution. Pages lay these out; they hold no SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import queries, state
+from dashboard.cache import cached
+from dashboard.export import to_csv_bytes
+from dashboard.filters import Filters
+from dashboard.formatting import column_config, format_change, format_value
+from dashboard.i18n import translator
+from dashboard.kpis import Kpi
+from dashboard.warehouse import WarehouseMissing, db_path
+
+SMALL_N = 30
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+# url_path of each page; app.py registers pages with these, KPI cards link to them.
+PAGE_FILES = {
+    "overview": "pages/page1_overview.py",
+    "licensing": "pages/page2_licensing.py",
+    "violations": "pages/page3_violations.py",
+    "consent": "pages/page4_consent.py",
+    "explorer": "pages/page5_explorer.py",
+    "quality": "pages/page6_data_quality.py",
+}
+
+
+def md_escape(text: object) -> str:
+    """Text from a source or config, made inert for markdown (no links, no emphasis, no HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def context() -> tuple[Filters, Callable[..., str]]:
+    f = state.filters()
+    return f, translator(f.lang)
+
+
+def header(t: Callable[..., str], title_key: str, intro_key: str) -> None:
+    """Page title and intro, preceded by the frame's messages: the sample-data banner and a
+    notice listing any URL parameters that were ignored."""
+    if st.session_state.get("_is_sample"):
+        st.info(t("sample_banner"), icon=":material/science:")
+    if bad := state.notices():
+        items = ", ".join(f"{t('url_key.' + key)}={value}" for key, value in bad)
+        st.warning(md_escape(t("url_notice", items=items)), icon=":material/link_off:")
+    st.title(t(title_key))
+    st.caption(t(intro_key))
+
+
+def warehouse_missing(exc: WarehouseMissing, t: Callable[..., str]) -> None:
+    st.info(t("warehouse_missing", path=str(exc.path)))
+    st.code(f"python -m etl run --sources data/sources.toml --db {exc.path}\n# or: make run", language="bash")
+
+
+def empty(t: Callable[..., str], key: str) -> None:
+    st.info(t(key))
+
+
+def attributions(entity: str) -> list[tuple[str, str]]:
+    df = cached(queries.source_attributions)
+    rows = df[df["entity"] == entity]
+    return [(r.source, r.attribution) for r in rows.itertuples()]
+
+
+def show_attribution(entity: str, t: Callable[..., str]) -> list[str]:
+    """Caption the licence text of every source feeding this entity; returns it for exports."""
+    texts = []
+    for source, text in attributions(entity):
+        st.caption(md_escape(t("attribution", source=source, text=text)))
+        texts.append(f"{source}: {text}")
+    return texts
+
+
+def small_n(t: Callable[..., str], n: int | float | None) -> None:
+    if n is not None and 0 < n < SMALL_N:
+        st.warning(t("small_n", n=int(n)))
+
+
+def download(
+    df: pd.DataFrame, file_stem: str, key: str, t: Callable[..., str], attribution: Iterable[str] = ()
+) -> None:
+    st.download_button(
+        t("download_csv"),
+        data=to_csv_bytes(df, attribution),
+        file_name=f"{file_stem}.csv",
+        mime="text/csv",
+        key=f"dl_{key}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def chart(
+    fig: go.Figure,
+    df: pd.DataFrame,
+    *,
+    key: str,
+    t: Callable[..., str],
+    file_stem: str | None = None,
+    on_select: Callable[[], None] | None = None,
+    attribution: Iterable[str] = (),
+) -> None:
+    """A chart, its data as CSV, and (when given) a click handler that filters the page."""
+    st.plotly_chart(
+        fig,
+        key=key,
+        on_select=on_select if on_select is not None else "ignore",
+        selection_mode="points",
+        config=PLOTLY_CONFIG,
+        theme=None,
+    )
+    download(df, file_stem or key, key, t, attribution)
+
+
+def selected_custom(key: str, index: int = 0) -> list[Any]:
+    """Values of customdata[index] for the points selected in chart `key` (for on_select)."""
+    event = st.session_state.get(key) or {}
+    points = (event.get("selection") or {}).get("points") or []
+    out: list[Any] = []
+    for point in points:
+        custom = point.get("customdata")
+        if isinstance(custom, list | tuple) and len(custom) > index and custom[index] not in out:
+            out.append(custom[index])
+    return out
+
+
+def table(
+    df: pd.DataFrame,
+    *,
+    key: str | None = None,
+    labels: dict[str, str] | None = None,
+    height: int | str = "auto",
+    on_select: Callable[[], None] | str = "ignore",
+) -> Any:
+    """A read-only table. Cells are plain text or numbers: nothing from a source is rendered
+    as markdown, HTML or a link."""
+    return st.dataframe(
+        df,
+        hide_index=True,
+        column_config=column_config(list(df.columns), labels),
+        key=key,
+        height=height,
+        on_select=on_select,
+        selection_mode="single-row",
+    )
+
+
+def pager(key: str, total: int, page_size: int, t: Callable[..., str]) -> int:
+    """A page number input; returns the 0-based page. Resets when the result size changes."""
+    pages = max(1, -(-total // page_size))
+    if st.session_state.get(f"{key}_total") != total:
+        st.session_state[f"{key}_total"] = total
+        st.session_state[key] = 1
+    page = st.number_input(t("page"), min_value=1, max_value=pages, step=1, key=key)
+    st.caption(t("page_of", page=page, pages=pages, total=f"{total:,}"))
+    return int(page) - 1
+
+
+def kpi_card(kpi: Kpi, t: Callable[..., str], lang: str, days: int | None) -> None:
+    with st.container(border=True):
+        delta = format_change(kpi.column, kpi.change, kpi.change_pct)
+        # Counts are neither good nor bad when they rise, so they stay grey; coverage is.
+        color = "off" if kpi.is_higher_better is None else "normal" if kpi.is_higher_better else "inverse"
+        st.metric(
+            t(kpi.key),
+            format_value(kpi.column, kpi.value),
+            delta=delta,
+            delta_color=color,
+            delta_description=t("previous_period", days=days) if days else None,
+            help=None if days else t("no_previous"),
+        )
+        if kpi.key == "kpi_penalties" and kpi.n is not None:
+            st.caption(t("kpi_penalties_n", n=f"{kpi.n:,}"))
+        elif kpi.key == "kpi_consent" and kpi.n is not None:
+            st.caption(t("kpi_consent_n", n=f"{kpi.n:,}"))
+            small_n(t, kpi.n)
+        st.page_link(
+            PAGE_FILES[kpi.page],
+            label=t("open_page", page=t(f"page_{kpi.page}")),
+            query_params=_link_params(),
+        )
+
+
+def _link_params() -> dict[str, str]:
+    from dashboard.filters import to_query_params
+
+    return to_query_params(state.filters())
+
+
+def db_location() -> str:
+    return str(db_path())

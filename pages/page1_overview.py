@@ -1,0 +1,96 @@
+"""Overview: the headline KPIs with their change, small trends, and links to the pages behind."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, kpis, queries, state, ui
+from dashboard.cache import cached
+from dashboard.filters import month_bounds
+from dashboard.warehouse import WarehouseMissing
+
+f, t = ui.context()
+ui.header(t, "page_overview", "overview_intro")
+
+
+def _focus_month() -> None:
+    months = ui.selected_custom("ov_filings")
+    if months:
+        month = pd.Timestamp(months[0]).date()
+        state.set_period_range(*month_bounds(month.year, month.month))
+
+
+try:
+    rows = cached(kpis.overview_kpis, f)
+    days = (f.end - f.start).days + 1 if f.start and f.end else None
+    for start in (0, 4):
+        columns = st.columns(4)
+        for column, kpi in zip(columns, rows[start : start + 4], strict=False):
+            with column:
+                ui.kpi_card(kpi, t, f.lang, days)
+    attribution = ui.show_attribution("incidents", t)
+    kpi_table = kpis.kpis_frame(rows).assign(label=[t(k.key) for k in rows])
+    ui.download(kpi_table, "kpis", "ov_kpis", t, attribution)
+
+    st.subheader(t("overview_trends"))
+    left, middle, right = st.columns(3)
+    with left:
+        filings = cached(queries.filings_by_month, f)
+        if filings.empty:
+            ui.empty(t, "no_registrations")
+        else:
+            monthly = filings.groupby("month_date", as_index=False)["filing_count"].sum()
+            fig = charts.bar_chart(
+                monthly,
+                x="month_date",
+                y="filing_count",
+                title=t("trend_filings"),
+                x_title=t("ax_month"),
+                y_title=t("ax_filings"),
+                labels={"month_date": t("ax_month"), "filing_count": t("ax_filings")},
+                custom=["month_date"],
+                height=300,
+            )
+            ui.chart(fig, monthly, key="ov_filings", t=t, file_stem="new_filings_by_month", on_select=_focus_month)
+            st.caption(t("overview_click"))
+    with middle:
+        incidents = cached(queries.incidents_by_month, f, "category")
+        if incidents.empty:
+            ui.empty(t, "no_incidents")
+        else:
+            monthly = incidents.groupby(["month_date", "record_type"], as_index=False)["record_count"].sum()
+            monthly["record_type"] = [t(f"record_type.{v}") for v in monthly["record_type"]]
+            fig = charts.bar_chart(
+                monthly,
+                x="month_date",
+                y="record_count",
+                color="record_type",
+                title=t("trend_incidents"),
+                x_title=t("ax_month"),
+                y_title=t("ax_records"),
+                labels={"month_date": t("ax_month"), "record_count": t("ax_records"), "record_type": ""},
+                height=300,
+            )
+            ui.chart(fig, monthly, key="ov_incidents", t=t, file_stem="incidents_by_month", attribution=attribution)
+    with right:
+        quarters = cached(queries.consent_coverage_by_quarter, f)
+        if quarters.empty:
+            ui.empty(t, "no_consent")
+        else:
+            fig = charts.line_chart(
+                quarters,
+                x="audit_quarter_date",
+                y="coverage_pct",
+                title=t("trend_consent"),
+                x_title=t("ax_quarter"),
+                y_title=t("ax_coverage"),
+                labels={
+                    "audit_quarter_date": t("ax_quarter"),
+                    "coverage_pct": t("ax_coverage"),
+                    "known_dataset_count": "N",
+                },
+                hover=["known_dataset_count", "unknown_dataset_count"],
+                height=300,
+            )
+            ui.chart(fig, quarters, key="ov_consent", t=t, file_stem="consent_coverage_by_quarter")
+except WarehouseMissing as exc:
+    ui.warehouse_missing(exc, t)

@@ -1,0 +1,241 @@
+"""Licensing trends: filings over time, active registrations, where, what, who, what changed."""
+
+import streamlit as st
+
+from dashboard import charts, queries, state, ui
+from dashboard.cache import cached
+from dashboard.formatting import format_value
+from dashboard.i18n import vocab
+from dashboard.warehouse import WarehouseMissing
+
+f, t = ui.context()
+ui.header(t, "page_licensing", "licensing_intro")
+
+
+def _pick_jurisdiction(key: str) -> None:
+    codes = [c for c in ui.selected_custom(key) if c]
+    if codes:
+        state.set_values(state.K_JUR, sorted(codes))
+
+
+def _jurisdiction_label(row: object) -> str:
+    name = row.jurisdiction_name if f.lang == "zh" else row.jurisdiction_name_en  # type: ignore[attr-defined]
+    return str(name) if isinstance(name, str) else (row.jurisdiction_code or t("unknown"))  # type: ignore[attr-defined]
+
+
+try:
+    kpi = cached(queries.registration_kpis, f)
+    providers = cached(queries.top_providers, f, 20)
+    top10 = providers.head(10)["share_pct"].sum() if len(providers) else None
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("kpi_active"), format_value("active_count", kpi["active_count"]), border=True)
+    c2.metric(t("kpi_new"), format_value("new_count", kpi["new_count"]), border=True)
+    c3.metric(t("kpi_cancelled"), format_value("cancelled_count", kpi["cancelled_count"]), border=True)
+    c4.metric(
+        t("providers_active"),
+        format_value("provider_count", int(providers["provider_count"].iloc[0]) if len(providers) else 0),
+        border=True,
+    )
+
+    # Main chart: the map. Clicking a province filters every chart on the page (and the URL).
+    by_jurisdiction = cached(queries.registrations_by_jurisdiction, f)
+    if int(by_jurisdiction["active_count"].sum()) == 0 and int(by_jurisdiction["filing_count"].sum()) == 0:
+        ui.empty(t, "no_registrations")
+    else:
+        by_jurisdiction = by_jurisdiction.assign(
+            jurisdiction_label=[_jurisdiction_label(r) for r in by_jurisdiction.itertuples()],
+            tile_label=[
+                (
+                    str(r.jurisdiction_name)[:2]
+                    if f.lang == "zh" and isinstance(r.jurisdiction_name, str)
+                    else str(r.jurisdiction_code or "?").removeprefix("CN-")
+                )
+                for r in by_jurisdiction.itertuples()
+            ],
+        )
+        left, right = st.columns([3, 2])
+        with left:
+            fig = charts.tile_map(
+                by_jurisdiction,
+                code="jurisdiction_code",
+                value="active_count",
+                name="jurisdiction_label",
+                label="tile_label",
+                title=t("jurisdiction_map_title"),
+                value_label=t("ax_active"),
+                selected=f.jurisdictions,
+            )
+            ui.chart(
+                fig,
+                by_jurisdiction,
+                key="lic_map",
+                t=t,
+                file_stem="registrations_by_jurisdiction",
+                on_select=lambda: _pick_jurisdiction("lic_map"),
+            )
+            st.caption(t("click_to_filter"))
+        with right:
+            ranked = by_jurisdiction[by_jurisdiction["active_count"] > 0].head(15)
+            fig = charts.bar_chart(
+                ranked,
+                x="active_count",
+                y="jurisdiction_label",
+                orientation="h",
+                title=t("jurisdiction_bar_title"),
+                x_title=t("ax_active"),
+                y_title=t("ax_jurisdiction"),
+                labels={
+                    "active_count": t("ax_active"),
+                    "jurisdiction_label": t("ax_jurisdiction"),
+                    "filing_count": t("ax_filings"),
+                },
+                hover=["filing_count"],
+                custom=["jurisdiction_code"],
+                height=460,
+            )
+            ui.chart(
+                fig,
+                ranked,
+                key="lic_jur_bar",
+                t=t,
+                file_stem="jurisdictions_ranked",
+                on_select=lambda: _pick_jurisdiction("lic_jur_bar"),
+            )
+
+    filings = cached(queries.filings_by_month, f)
+    if filings.empty:
+        ui.empty(t, "no_registrations")
+    else:
+        filings = filings.assign(
+            series=[
+                f"{vocab('registry', r, f.lang)} · {vocab('kind', k, f.lang)}"
+                for r, k in zip(filings["registry"], filings["kind"], strict=True)
+            ]
+        )
+        fig = charts.bar_chart(
+            filings,
+            x="month_date",
+            y="filing_count",
+            color="series",
+            title=t("filings_by_month_title"),
+            x_title=t("ax_month"),
+            y_title=t("ax_filings"),
+            labels={"month_date": t("ax_month"), "filing_count": t("ax_filings"), "series": t("ax_list")},
+        )
+        ui.chart(fig, filings, key="lic_filings", t=t, file_stem="filings_by_month")
+
+    active = cached(queries.active_registrations_by_month, f)
+    if not active.empty:
+        fig = charts.line_chart(
+            active,
+            x="month_end_date",
+            y="active_count",
+            title=t("active_by_month_title"),
+            x_title=t("ax_month_end"),
+            y_title=t("ax_active"),
+            labels={
+                "month_end_date": t("ax_month_end"),
+                "active_count": t("ax_active"),
+                "filed_count": t("ax_filings"),
+                "cancelled_count": t("kpi_cancelled"),
+            },
+            hover=["filed_count", "cancelled_count"],
+        )
+        ui.chart(fig, active, key="lic_active", t=t, file_stem="active_registrations_by_month")
+
+    categories = cached(queries.registrations_by_category, f)
+    if not categories.empty:
+        left, right = st.columns(2)
+        with left:
+            by_category = (
+                categories.assign(
+                    category_label=[vocab("category_cac", c, f.lang) for c in categories["category"]],
+                    registry_label=[vocab("registry", r, f.lang) for r in categories["registry"]],
+                )
+                .groupby(["category_label", "registry_label"], as_index=False)["filing_count"]
+                .sum()
+            )
+            by_category = by_category.sort_values("filing_count", ascending=False)
+            fig = charts.bar_chart(
+                by_category,
+                x="filing_count",
+                y="category_label",
+                color="registry_label",
+                orientation="h",
+                title=t("category_title"),
+                x_title=t("ax_filings"),
+                y_title=t("ax_category"),
+                labels={
+                    "filing_count": t("ax_filings"),
+                    "category_label": t("ax_category"),
+                    "registry_label": t("ax_list"),
+                },
+            )
+            ui.chart(fig, by_category, key="lic_category", t=t, file_stem="filings_by_category")
+        with right:
+            by_role = (
+                categories.assign(
+                    role_label=[vocab("role", r, f.lang) for r in categories["provider_role"]],
+                    registry_label=[vocab("registry", r, f.lang) for r in categories["registry"]],
+                )
+                .groupby(["role_label", "registry_label"], as_index=False)["filing_count"]
+                .sum()
+            )
+            by_role = by_role.sort_values("filing_count", ascending=False)
+            fig = charts.bar_chart(
+                by_role,
+                x="filing_count",
+                y="role_label",
+                color="registry_label",
+                orientation="h",
+                title=t("role_title"),
+                x_title=t("ax_filings"),
+                y_title=t("ax_role"),
+                labels={"filing_count": t("ax_filings"), "role_label": t("ax_role"), "registry_label": t("ax_list")},
+            )
+            ui.chart(fig, by_role, key="lic_role", t=t, file_stem="filings_by_role")
+
+    if len(providers):
+        st.markdown(
+            t(
+                "top10_share",
+                providers=f"{int(providers['provider_count'].iloc[0]):,}",
+                share=format_value("share_pct", top10),
+                total=f"{int(providers['total_active_count'].iloc[0]):,}",
+            )
+        )
+        fig = charts.bar_chart(
+            providers,
+            x="share_pct",
+            y="provider_name",
+            orientation="h",
+            title=t("providers_title"),
+            x_title=t("ax_share"),
+            y_title=t("ax_provider"),
+            labels={"share_pct": t("ax_share"), "provider_name": t("ax_provider"), "active_count": t("ax_active")},
+            hover=["active_count"],
+            height=520,
+        )
+        ui.chart(fig, providers, key="lic_providers", t=t, file_stem="top_providers")
+
+    st.subheader(t("changes_title"))
+    changes = cached(queries.registration_changes_by_type, f)
+    if changes.empty:
+        ui.empty(t, "no_registrations")
+    else:
+        previous = changes["previous_load_id"].dropna()
+        st.caption(t("changes_since", load=previous.iloc[0]) if len(previous) else t("changes_first_load"))
+        cols = st.columns(max(len(changes), 1))
+        for col, row in zip(cols, changes.itertuples(), strict=False):
+            col.metric(vocab("change_type", row.change_type, f.lang), f"{row.change_count:,}", border=True)
+        change_type = st.segmented_control(
+            t("change_filter"),
+            options=changes["change_type"].tolist(),
+            format_func=lambda c: vocab("change_type", c, f.lang),
+            key="lic_change_type",
+        )
+        rows = cached(queries.registration_changes_rows, f, change_type or "", 500)
+        ui.table(rows, key="lic_changes_table", height=300)
+        ui.download(rows, "registration_changes", "lic_changes", t)
+except WarehouseMissing as exc:
+    ui.warehouse_missing(exc, t)

@@ -1,0 +1,195 @@
+"""Violations and enforcement: what happened over time, where, the penalties, whether the
+provider was registered, and who appears again and again."""
+
+import streamlit as st
+
+from dashboard import charts, queries, state, ui
+from dashboard.cache import cached
+from dashboard.formatting import format_value
+from dashboard.i18n import vocab
+from dashboard.queries import INCIDENT_BREAKDOWNS
+from dashboard.warehouse import WarehouseMissing
+
+f, t = ui.context()
+ui.header(t, "page_violations", "violations_intro")
+
+
+def _pick_category() -> None:
+    picked = [c for c in ui.selected_custom("vio_main") if c]
+    if picked:
+        state.set_values(state.K_CAT, sorted(picked))
+
+
+try:
+    if f.registries:
+        st.caption(t("registry_not_applied"))
+    if f.categories:
+        st.caption(t("category_filter_active", items=", ".join(vocab("category", c, f.lang) for c in f.categories)))
+    attribution = ui.show_attribution("incidents", t)
+    kpi = cached(queries.incident_kpis, f)
+    linkage = cached(queries.incident_linkage, f)
+    total = int(linkage["record_count"].sum()) if len(linkage) else 0
+    linked = int(linkage.loc[linkage["linkage"].str.startswith(("filed_", "linked_")), "record_count"].sum())
+    before = int(linkage.loc[linkage["linkage"] == "filed_before", "record_count"].sum())
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("kpi_incidents"), format_value("incident_count", kpi["incident_count"]), border=True)
+    c2.metric(t("kpi_enforcement"), format_value("enforcement_count", kpi["enforcement_count"]), border=True)
+    c3.metric(t("kpi_penalties"), format_value("penalty_cny", kpi["penalty_cny"]), border=True)
+    c4.metric(t("linked_share"), format_value("linked_pct", linked / total if total else None), border=True)
+
+    if total == 0:
+        ui.empty(t, "no_incidents")
+    else:
+        # Main chart: records per month, coloured by the chosen breakdown; click filters by category.
+        left, right = st.columns(2)
+        breakdown = left.segmented_control(
+            t("breakdown"),
+            options=list(INCIDENT_BREAKDOWNS),
+            format_func=lambda b: t(f"by_{b}"),
+            default="category",
+            key="vio_breakdown",
+            required=True,
+        )
+        shown = right.segmented_control(
+            t("record_types"),
+            options=["both", "incident", "enforcement"],
+            format_func=lambda r: t(f"record_type.{r}"),
+            default="both",
+            key="vio_record_type",
+            required=True,
+        )
+        monthly = cached(queries.incidents_by_month, f, breakdown)
+        if shown != "both":
+            monthly = monthly[monthly["record_type"] == shown]
+        monthly = monthly.groupby(["month_date", "group_value"], as_index=False)["record_count"].sum()
+        vocabulary = {"category": "category", "severity": "severity", "source": "source"}[breakdown]
+        monthly["group_label"] = [vocab(vocabulary, v, f.lang) for v in monthly["group_value"]]
+        if monthly.empty:
+            ui.empty(t, "no_incidents")
+        else:
+            fig = charts.bar_chart(
+                monthly,
+                x="month_date",
+                y="record_count",
+                color="group_label",
+                title=t("incidents_by_month_title", what=t(f"record_type.{shown}"), by=t(f"by_{breakdown}")),
+                x_title=t("ax_month"),
+                y_title=t("ax_records"),
+                labels={
+                    "month_date": t("ax_month"),
+                    "record_count": t("ax_records"),
+                    "group_label": t(f"by_{breakdown}"),
+                },
+                custom=["group_value"],
+                height=420,
+            )
+            on_select = _pick_category if breakdown == "category" else None
+            ui.chart(
+                fig,
+                monthly,
+                key="vio_main",
+                t=t,
+                file_stem="incidents_by_month",
+                on_select=on_select,
+                attribution=attribution,
+            )
+            if on_select:
+                st.caption(t("click_to_filter"))
+
+        left, right = st.columns(2)
+        with left:
+            by_jurisdiction = cached(queries.incidents_by_jurisdiction, f).head(20)
+            by_jurisdiction["jurisdiction_label"] = [
+                (r.jurisdiction_name if f.lang == "zh" else r.jurisdiction_name_en)
+                if isinstance(r.jurisdiction_name, str)
+                else r.jurisdiction_code
+                for r in by_jurisdiction.itertuples()
+            ]
+            long = by_jurisdiction.melt(
+                id_vars=["jurisdiction_code", "jurisdiction_label"],
+                value_vars=["incident_count", "enforcement_count"],
+                var_name="record_type",
+                value_name="type_count",
+            )
+            long["record_type"] = [t(f"record_type.{v.removesuffix('_count')}") for v in long["record_type"]]
+            fig = charts.bar_chart(
+                long,
+                x="type_count",
+                y="jurisdiction_label",
+                color="record_type",
+                orientation="h",
+                title=t("incidents_jurisdiction_title"),
+                x_title=t("ax_records"),
+                y_title=t("ax_jurisdiction"),
+                labels={"type_count": t("ax_records"), "jurisdiction_label": t("ax_jurisdiction"), "record_type": ""},
+                height=520,
+            )
+            ui.chart(
+                fig,
+                by_jurisdiction,
+                key="vio_jurisdiction",
+                t=t,
+                file_stem="incidents_by_jurisdiction",
+                attribution=attribution,
+            )
+        with right:
+            linkage_sum = linkage.groupby("linkage", as_index=False)["record_count"].sum()
+            linkage_sum["linkage_label"] = [vocab("linkage", v, f.lang) for v in linkage_sum["linkage"]]
+            fig = charts.bar_chart(
+                linkage_sum,
+                x="record_count",
+                y="linkage_label",
+                color="linkage_label",
+                orientation="h",
+                title=t("linkage_title"),
+                x_title=t("ax_records"),
+                y_title=t("ax_linkage"),
+                labels={"record_count": t("ax_records"), "linkage_label": t("ax_linkage")},
+                height=320,
+            )
+            fig.update_layout(showlegend=False)
+            ui.chart(fig, linkage, key="vio_linkage", t=t, file_stem="incident_linkage", attribution=attribution)
+            st.caption(
+                t(
+                    "linkage_share",
+                    linked=f"{linked:,}",
+                    n=f"{total:,}",
+                    share=format_value("linked_pct", linked / total if total else None),
+                    before=f"{before:,}",
+                )
+            )
+
+        st.subheader(t("penalties_title"))
+        penalties = cached(queries.penalties_by_month, f)
+        if penalties.empty:
+            ui.empty(t, "no_penalties")
+        else:
+            fig = charts.bar_chart(
+                penalties,
+                x="month_date",
+                y="penalty_amount",
+                color="penalty_currency",
+                title=t("penalties_title"),
+                x_title=t("ax_month"),
+                y_title=t("ax_penalty"),
+                labels={
+                    "month_date": t("ax_month"),
+                    "penalty_amount": t("ax_penalty"),
+                    "penalty_currency": t("ax_currency"),
+                    "action_count": "N",
+                },
+                hover=["action_count"],
+            )
+            ui.chart(fig, penalties, key="vio_penalties", t=t, file_stem="penalties_by_month", attribution=attribution)
+            st.caption(t("penalties_note"))
+
+        st.subheader(t("repeat_title"))
+        repeat = cached(queries.repeat_providers, f, 25)
+        if repeat.empty:
+            ui.empty(t, "no_incidents")
+        else:
+            ui.table(repeat, key="vio_repeat_table")
+            ui.download(repeat, "repeat_providers", "vio_repeat", t, attribution)
+except WarehouseMissing as exc:
+    ui.warehouse_missing(exc, t)
