@@ -1,8 +1,15 @@
 -- Macros every model uses. Loaded once per ETL connection (etl.stage.install_macros).
 
 -- Full-width to half-width ASCII, the ideographic space to a space.
-create or replace macro to_halfwidth(t) as
+create or replace macro translate_halfwidth(t) as
     translate(t, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　', '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ');
+
+-- translate() walks its whole mapping for every character: check first, translate only the few
+-- values that hold full-width characters.
+create or replace macro to_halfwidth(t) as case
+    when regexp_matches(t, '[\x{FF01}-\x{FF5E}\x{3000}]') then translate_halfwidth(t)
+    else t
+end;
 
 -- Trimmed text (ASCII and ideographic spaces, tabs, line breaks), empty as null. Inner text is
 -- kept as published: full-width folding is for matching keys (fold_key) only. Most values need
@@ -52,7 +59,7 @@ create or replace macro date_precision(t) as case
 end;
 
 -- The note written after a date, without its brackets: 2026/5/1（补登） gives 补登.
-create or replace macro date_note(t) as case when date_precision(t) = 'day' then nullif(trim(regexp_replace(
+create or replace macro date_note(t) as case when regexp_matches(t, '[^0-9/.\s-]') and date_precision(t) = 'day' then nullif(trim(regexp_replace(
     regexp_replace(to_halfwidth(t), '^\s*[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}\s*日?', ''),
     '^[\s(\[]+|[\s)\]]+$', '', 'g'
 )), '') end;
