@@ -94,6 +94,19 @@ def detect_encoding(path: Path, declared: str | None) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    # Mixed files: judge by the lines that hold non-ASCII bytes. Mostly UTF-8 means UTF-8 with a
+    # few broken lines (DuckDB rejects those into quarantine); GB18030 would turn every good
+    # UTF-8 line into mojibake, since it decodes almost any byte sequence.
+    lines = [line for line in sample.split(b"\n")[:-1] if any(b > 127 for b in line)]
+    utf8_lines = 0
+    for line in lines:
+        try:
+            line.decode("utf-8")
+            utf8_lines += 1
+        except UnicodeDecodeError:
+            pass
+    if lines and utf8_lines * 2 >= len(lines):
+        return "utf-8"
     try:
         codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
         return "gb18030"
@@ -174,6 +187,11 @@ def read_csv(
     first_rows = _first_rows_csv(readable, delimiter, HEADER_SCAN_ROWS)
     skip = int(header_row) - 1 if header_row is not None else find_header_row(first_rows, header_markers)
     preamble = [" ".join(c for c in row if c.strip()) for row in first_rows[:skip]]
+    if skip >= len(first_rows) or not any(c.strip() for c in first_rows[skip]):
+        raise SourceError(f"{path}: no header row found; expected a CSV header line.", file=str(path))
+    # The header is parsed here, so DuckDB need not sniff: a damaged file cannot fail detection,
+    # and every record is read as text against exactly these columns.
+    columns = {name: "VARCHAR" for name in _unique_headers(first_rows[skip])}
     rejects_table, scan_table = f"{table}__rejects", f"{table}__scans"
     try:
         con.execute(
@@ -181,13 +199,13 @@ def read_csv(
             create or replace temp table "{table}__data" as
             select *, row_number() over () as __ordinal
             from read_csv(
-                $path, header = true, skip = $skip, all_varchar = true, delim = $delim,
-                quote = '"', escape = '"', store_rejects = true, auto_detect = true,
+                $path, header = true, skip = $skip, columns = $columns, delim = $delim,
+                quote = '"', escape = '"', store_rejects = true, auto_detect = false,
                 rejects_table = '{rejects_table}', rejects_scan = '{scan_table}',
                 max_line_size = 100000000
             )
             """,
-            {"path": str(readable), "skip": skip, "delim": delimiter},
+            {"path": str(readable), "skip": skip, "delim": delimiter, "columns": columns},
         )
     except duckdb.Error as exc:
         raise SourceError(

@@ -274,7 +274,8 @@ def stage(
             set __errors = [{{
                 'rule': 'duplicate_key',
                 'column': {sql_literal(entity.key[0])},
-                'message': 'duplicate key ' || to_json({key_text_checked}) || ' first seen on line ' || __dups.__first_line
+                'message': 'duplicate key ' || to_json({key_text_checked})
+                    || ' first seen on line ' || __dups.__first_line
             }}]
             from __dups
             where {key_match} and __checked.__line > __dups.__first_line and __checked.__errors is null

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,8 +33,12 @@ def write_config(path: Path, sources: list[dict], sample: bool = False) -> Path:
         if isinstance(v, (int, float)):
             return str(v)
         if isinstance(v, dict):
-            return "{ " + ", ".join(f"{k!r} = {value(x)}".replace("'", '"') for k, x in v.items()) + " }"
-        return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return (
+                "{ " + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)} = {value(x)}" for k, x in v.items()) + " }"
+            )
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        return json.dumps(str(v), ensure_ascii=False)
 
     lines = ["[warehouse]", f"sample = {value(sample)}", ""]
     for source in sources:
