@@ -60,3 +60,19 @@ def test_readme_opens_with_the_two_commands_ci_runs():
     assert first_block.splitlines()[0].startswith("make run")
     assert first_block.splitlines()[1].startswith("make test")
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_entity_column_is_in_its_readme_table():
+    from etl.schema import ENTITIES
+
+    for entity in ENTITIES.values():
+        section = re.search(rf"### {entity.name}\b.*?\n\n(\|.*?)\n\n", README, re.S)
+        assert section, f"README has no column table for {entity.name}"
+        documented = [c for c in re.findall(r"^\| \**([a-z_]+)\** \|", section.group(1), re.M) if c != "column"]
+        assert documented == entity.column_names, entity.name
+        for column in entity.columns:
+            bold = f"| **{column.name}** |" in section.group(1)
+            # Bold marks required fields (registrations' registry and status have defaults).
+            if entity.name == "registrations" and column.name in ("registry", "status"):
+                continue
+            assert bold == column.required, f"{entity.name}.{column.name}"
