@@ -55,7 +55,8 @@ def to_csv_bytes(df: pd.DataFrame, attribution: Iterable[str] = ()) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in out.itertuples(index=False, name=None):
-        writer.writerow(["" if isinstance(v, float) and pd.isna(v) else v for v in row])
+        # pd.NA (nullable integers) and NaN are both empty cells, never "<NA>" or "nan".
+        writer.writerow(["" if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in row])
     for text in attribution:
         writer.writerow([])
         writer.writerow([neutralise(f"Attribution: {text}")])

@@ -29,7 +29,6 @@ from etl.schema import ENTITIES
 from etl.stage import SQL_DIR, create_tables, install_macros, quarantine_rejects, stage
 
 MART_MODELS = (
-    "provider_macros",  # not a table: clean_name / name_key for the provider models below
     "int_registrations_current",
     "mart_registrations",
     "mart_registrations_delisted",

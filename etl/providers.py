@@ -26,23 +26,15 @@ from collections.abc import Iterable
 
 import duckdb
 
-from etl.stage import SQL_DIR
-from etl.stage import install_macros as install_base_macros
+from etl.stage import install_macros
 
-MACROS_FILE = SQL_DIR / "provider_macros.sql"
 MATCH_METHODS = ("exact_id", "alias", "normalised_name")
-
-
-def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Create clean_name, name_key and product_name on `con` (needs macros.sql installed first)."""
-    con.execute(MACROS_FILE.read_text(encoding="utf-8"))
 
 
 def name_keys(names: Iterable[str | None]) -> dict[str | None, tuple[str | None, str | None]]:
     """{name: (clean_name, name_key)} for each name, computed by the warehouse's own SQL."""
     con = duckdb.connect()
     try:
-        install_base_macros(con)
         install_macros(con)
         rows = con.execute(
             "select name, clean_name(name), name_key(name) from (select unnest($names) as name)",

@@ -82,8 +82,10 @@ CROSS_RULES: dict[str, list[tuple[str, str, str, str]]] = {
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """The SQL macros of macros.sql, plus `jurisdiction_of(text)` built from etl.jurisdictions."""
+    """The SQL macros of macros.sql and provider_macros.sql (name matching), plus
+    `jurisdiction_of(text)` built from etl.jurisdictions."""
     con.execute((SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    con.execute((SQL_DIR / "provider_macros.sql").read_text(encoding="utf-8"))
     con.execute("create or replace temp table ref_jurisdiction_aliases (alias_key varchar primary key, code varchar)")
     con.executemany("insert into ref_jurisdiction_aliases values (?, ?)", sorted(jurisdiction_aliases().items()))
     # A province in any spelling to its code; other ISO 3166-2 codes (US-CA) pass through.

@@ -21,7 +21,6 @@ from pathlib import Path
 from etl.adapters.base import Context, q, resolve_columns, sql_literal, text_or_null
 from etl.adapters.cac_genai import batch_from_text
 from etl.jurisdictions import jurisdiction_from_division_code
-from etl.providers import install_macros
 from etl.readers import RawTable
 
 ENTITIES = frozenset({"registrations"})
@@ -71,7 +70,6 @@ def number_sql(expr: str) -> str:
 
 
 def prestage(ctx: Context, raw: RawTable) -> str:
-    install_macros(ctx.con)
     found = resolve_columns(raw, WANTED, REQUIRED, ctx.source)
     number = number_sql(found["registration_id"])
     subheader = f"{number} in ('备案编号', '备案号')"

@@ -21,7 +21,6 @@ from __future__ import annotations
 from etl.adapters.base import Context, q, resolve_columns, sql_literal, text_or_null
 from etl.adapters.shape import select_list
 from etl.errors import SourceError
-from etl.providers import install_macros
 from etl.readers import RawTable
 
 ENTITIES = frozenset({"incidents"})
@@ -55,7 +54,6 @@ def list_sql(expr: str) -> str:
 
 
 def prestage(ctx: Context, raw: RawTable) -> str:
-    install_macros(ctx.con)
     found = resolve_columns(raw, WANTED, REQUIRED, ctx.source)
     if "service_name" not in found and "title" not in found:
         raise SourceError(

@@ -1,5 +1,5 @@
--- Name normalisation for provider and service matching. Installed by etl.providers.install_macros
--- (adapters and tests) and run first among the mart models, so every later model can use it.
+-- Name normalisation for provider and service matching. Installed with macros.sql by
+-- etl.stage.install_macros, so every adapter and model can use it.
 -- Builds on to_halfwidth from macros.sql.
 
 -- A name as it should be shown: half-width, brackets in one form ( ), the spaces PDF extraction
