@@ -112,11 +112,13 @@ best_links as (
     select * exclude (pick) from ranked_links where pick = 1
 ),
 
+-- Only names that matched a provider: grouping just those keeps this small at 10M incidents.
 incident_provider_ids as (
     select
         incident_id,
-        list(distinct provider_id order by provider_id) filter (where provider_id is not null) as provider_ids,
+        list(distinct provider_id order by provider_id) as provider_ids,
     from incident_providers
+    where provider_id is not null
     group by incident_id
 ),
 
