@@ -58,9 +58,20 @@ class Filters:
         }
 
     def previous(self) -> Filters | None:
-        """The period of equal length just before this one; None when the period is open."""
+        """The period of equal length just before this one; None when the period is open.
+
+        A calendar preset compares with the calendar period before it (2025 with 2024, Q2 with
+        Q1), as analysts read them; rolling and custom ranges with the same number of days."""
         if self.start is None or self.end is None:
             return None
+        if m := _YEAR.match(self.period):
+            return self.with_period(str(int(m.group(1)) - 1))
+        if m := _QUARTER.match(self.period):
+            year, quarter = int(m.group(1)), int(m.group(2))
+            return self.with_period(f"{year}-Q{quarter - 1}" if quarter > 1 else f"{year - 1}-Q4")
+        if m := _MONTH.match(self.period):
+            year, month = int(m.group(1)), int(m.group(2))
+            return self.with_period(f"{year}-{month - 1:02d}" if month > 1 else f"{year - 1}-12")
         length = (self.end - self.start).days + 1
         prev_end = self.start - timedelta(days=1)
         return replace(self, period="custom", start=prev_end - timedelta(days=length - 1), end=prev_end)

@@ -27,8 +27,8 @@ INCIDENT_BREAKDOWNS = ("category", "severity", "source")
 CONSENT_BREAKDOWNS = ("jurisdiction", "provider", "category")
 
 # Provider aliases arrive later from the provider-matching work; accept the names it may use.
-ALIAS_TABLES = ("mart_provider_aliases", "provider_aliases", "mart_providers_aliases")
-ALIAS_CANONICAL_COLUMNS = ("provider_name", "canonical_name", "canonical_provider_name")
+ALIAS_TABLES = ("mart_provider_aliases", "provider_aliases")
+ALIAS_CANONICAL_COLUMNS = ("provider_id", "canonical_name", "provider_name")
 ALIAS_NAME_COLUMNS = ("alias", "alias_name", "provider_alias")
 ALIAS_EXTRA_COLUMNS = ("source", "alias_kind", "kind", "match_method", "method", "language")
 
@@ -262,9 +262,10 @@ def provider_aliases(provider_name: str, path: Path | None = None) -> pd.DataFra
         # Identifiers below come from the allowlists above, checked against information_schema.
         select_extra = "".join(f', "{c}"' for c in extra)
         sql = (
-            f'select "{canonical}" as provider_name, "{alias}" as alias{select_extra} from "{table}" '
-            f'where "{canonical}" = $name or "{canonical}" in (select "{canonical}" from "{table}" '
-            f'where "{alias}" = $name) order by 1, 2 limit 500'
+            f'select "{canonical}" as provider_id, "{alias}" as alias{select_extra} from "{table}" '
+            f'where "{canonical}" in (select "{canonical}" from "{table}" '
+            f'where "{alias}" = $name or lower("{alias}") = lower($name) or "{canonical}" = $name) '
+            f"order by 1, 2 limit 500"
         )
         return con.execute(sql, {"name": provider_name}).df()
 
@@ -274,7 +275,7 @@ def provider_detail(provider_name: str, limit: int = 1000, path: Path | None = N
     aliases = provider_aliases(provider_name, path)
     names = {provider_name}
     if aliases is not None and len(aliases):
-        names |= set(aliases["provider_name"].dropna()) | set(aliases["alias"].dropna())
+        names |= set(aliases["alias"].dropna())
     params = {"names": sorted(names), "limit": limit}
     registrations = fetch("provider_registrations", params, path)
     return {

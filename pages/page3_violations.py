@@ -83,6 +83,7 @@ try:
                 },
                 custom=["group_value"],
                 height=420,
+                other_label=t("category.other"),
             )
             on_select = _pick_category if breakdown == "category" else None
             ui.chart(
@@ -148,7 +149,7 @@ try:
                 labels={"record_count": t("ax_records"), "linkage_label": t("ax_linkage")},
                 height=320,
             )
-            fig.update_layout(showlegend=False)
+            charts.hide_legend(fig)
             ui.chart(fig, linkage, key="vio_linkage", t=t, file_stem="incident_linkage", attribution=attribution)
             st.caption(
                 t(

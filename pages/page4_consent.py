@@ -134,7 +134,7 @@ try:
                 category_orders={"status_label": [vocab("coverage_status", s, f.lang) for s in STATUS_ORDER]},
                 height=320,
             )
-            fig.update_layout(showlegend=False)
+            charts.hide_legend(fig)
             ui.chart(fig, datasets, key="con_datasets", t=t, file_stem="consent_datasets_by_status")
         with right:
             services["status_label"] = [vocab("service_status", s, f.lang) for s in services["service_status"]]
@@ -150,7 +150,7 @@ try:
                 category_orders={"status_label": [vocab("service_status", s, f.lang) for s in SERVICE_ORDER]},
                 height=320,
             )
-            fig.update_layout(showlegend=False)
+            charts.hide_legend(fig)
             ui.chart(fig, services, key="con_services", t=t, file_stem="consent_services_by_status")
 
         quarters = cached(queries.consent_coverage_by_quarter, f)

@@ -1,5 +1,5 @@
 -- Per jurisdiction: filings within the period and registrations active at its end. Every
--- reference province appears (zero when it has none), plus registrations with no jurisdiction.
+-- reference province appears (zero when it has none or is filtered out), plus any other code.
 with registrations as (
     select
         jurisdiction_code,
@@ -23,8 +23,8 @@ counts as (
 ),
 
 reference as (
+    -- Every province, even outside the filter, so the map keeps its shape (zero when filtered out).
     select * from ref_jurisdictions
-    where len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], code)
 ),
 
 final as (
