@@ -1,0 +1,115 @@
+"""Time every dashboard page's server-side run, cold and warm, and report peak memory.
+
+    .venv/bin/python bench/bench_pages.py --db /path/to/large/warehouse.duckdb
+    .venv/bin/python bench/bench_pages.py --scale 20        # build one from `etl sample --scale 20`
+
+Each page is run through streamlit.testing's AppTest (the frame and the page, as a browser
+request would run them): "cold" after clearing st.cache_data, so every query reads the
+warehouse; "warm" straight after, from the cache. Module imports are paid once before timing.
+Goals: cold < 1 s, warm < 0.2 s per page, peak RSS < 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = {
+    "overview": "pages/page1_overview.py",
+    "licensing": "pages/page2_licensing.py",
+    "violations": "pages/page3_violations.py",
+    "consent": "pages/page4_consent.py",
+    "explorer": "pages/page5_explorer.py",
+    "data quality": "pages/page6_data_quality.py",
+}
+GOAL_COLD, GOAL_WARM, GOAL_RSS_MB = 1.0, 0.2, 1024
+
+
+def build(scale: int, workdir: Path) -> Path:
+    """Scaled sample inputs plus a config pointing at them, loaded by the real ETL."""
+    inputs = workdir / "inputs"
+    subprocess.run(
+        [sys.executable, "-m", "etl", "sample", "--scale", str(scale), "--out", str(inputs)], cwd=ROOT, check=True
+    )
+    config = (ROOT / "data" / "sources.toml").read_text(encoding="utf-8").replace('"sample/', f'"{inputs}/')
+    config = config.replace(
+        'location = "provider_aliases.csv"', f'location = "{ROOT / "data" / "provider_aliases.csv"}"'
+    )
+    (workdir / "sources.toml").write_text(config, encoding="utf-8")
+    db = workdir / "warehouse.duckdb"
+    subprocess.run(
+        [sys.executable, "-m", "etl", "run", "--sources", str(workdir / "sources.toml"), "--db", str(db), "--quiet"],
+        cwd=ROOT,
+        check=True,
+    )
+    return db
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", type=Path, help="warehouse to read (e.g. one built by bench/make_large.py)")
+    parser.add_argument("--scale", type=int, help="build a warehouse from `etl sample --scale N` instead")
+    parser.add_argument("--repeat", type=int, default=3, help="warm runs per page (the median is reported)")
+    args = parser.parse_args()
+    if not args.db and not args.scale:
+        parser.error("give --db PATH or --scale N")
+    tmp = None
+    if args.db is None:
+        tmp = tempfile.TemporaryDirectory(prefix="bench_pages_")
+        print(f"building a warehouse at scale {args.scale} …", file=sys.stderr)
+        args.db = build(args.scale, Path(tmp.name))
+    os.environ["WAREHOUSE_DB"] = str(args.db.resolve())
+    os.chdir(ROOT)
+
+    import duckdb
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    with duckdb.connect(str(args.db), read_only=True) as con:
+        sizes = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                 for t in ("mart_registrations", "mart_incidents", "mart_consent")}  # fmt: skip
+    print(f"warehouse {args.db} ({args.db.stat().st_size / 1e6:,.0f} MB): "
+          + ", ".join(f"{t} {n:,}" for t, n in sizes.items()))  # fmt: skip
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()  # imports and first render, not timed
+    rows = []
+    for name, path in PAGES.items():
+        st.cache_data.clear()
+        at.switch_page(path)
+        start = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - start
+        if at.exception:
+            print(f"{name}: exception {at.exception[0].value}", file=sys.stderr)
+            return 1
+        warm_runs = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            at.run()
+            warm_runs.append(time.perf_counter() - start)
+        warm = sorted(warm_runs)[len(warm_runs) // 2]
+        rows.append((name, cold, warm))
+        print(f"{name:<13} cold {cold:6.3f} s {'ok' if cold < GOAL_COLD else 'SLOW'}   "
+              f"warm {warm:6.3f} s {'ok' if warm < GOAL_WARM else 'SLOW'}   peak RSS {rss_mb():,.0f} MB")  # fmt: skip
+    peak = rss_mb()
+    print(f"peak RSS {peak:,.0f} MB {'ok' if peak < GOAL_RSS_MB else 'OVER'} (goal < {GOAL_RSS_MB} MB)")
+    if tmp is not None:
+        tmp.cleanup()
+    ok = all(c < GOAL_COLD and w < GOAL_WARM for _, c, w in rows) and peak < GOAL_RSS_MB
+    return 0 if ok else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
