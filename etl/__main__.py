@@ -1,4 +1,4 @@
-"""Command line: `python -m etl run | status | sample`.
+"""Command line: `python -m etl run | status | sample | brief`.
 
 Exit codes: 0 all sources loaded (quarantined rows allowed), 1 a source failed or the run
 could not start, 2 usage error. Errors are printed as one readable message, never a traceback.
@@ -40,7 +40,51 @@ def _parser() -> argparse.ArgumentParser:
     sample.add_argument("--scale", type=float, default=1.0, help="multiply the sample sizes (default: 1)")
     sample.add_argument("--out", type=Path, default=Path("data/sample"), help="output folder (default: %(default)s)")
     sample.add_argument("--seed", type=int, default=42, help="random seed (default: %(default)s)")
+    brief = sub.add_parser("brief", help="write a CSV briefing (ZIP) for a period and filters")
+    brief.add_argument(
+        "--period",
+        required=True,
+        help="YYYY, YYYY-MM, YYYY-Qn, FROM..TO (ISO dates), last-month, last-quarter or last-year",
+    )
+    brief.add_argument("--jurisdiction", action="append", default=[], help="jurisdiction code, e.g. CN-BJ (repeatable)")
+    brief.add_argument("--list", action="append", default=[], help="registry list, e.g. cac_genai (repeatable)")
+    brief.add_argument("--category", action="append", default=[], help="incident category (repeatable)")
+    brief.add_argument("--provider", default="", help="provider name contains this text")
+    brief.add_argument("--threshold", type=float, default=80, help="consent gap threshold in %% (default: 80)")
+    brief.add_argument("--max-age", help="refuse when any source's data is older than this, e.g. 36h or 2d")
+    brief.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
+    brief.add_argument("--out", type=Path, default=Path("."), help="folder for the ZIP (default: current folder)")
     return parser
+
+
+def _cmd_brief(args: argparse.Namespace) -> int:
+    # dashboard.briefing is streamlit-free, so the command and the Briefing page share it.
+    from dashboard import briefing
+    from dashboard.warehouse import WarehouseMissing
+    from etl.schema import INCIDENT_CATEGORIES
+
+    try:
+        period = briefing.parse_period(args.period, datetime.now(UTC).date())
+        max_age = briefing.parse_age(args.max_age) if args.max_age else None
+        if not 0 <= args.threshold <= 100:
+            raise briefing.BriefingUsageError(f"--threshold {args.threshold:g} is out of range; expected 0 to 100")
+        filters = briefing.make_filters(
+            period,
+            jurisdictions=args.jurisdiction,
+            registries=args.list,
+            categories=args.category,
+            provider=args.provider,
+        )
+        briefing.check_scope(filters, args.db, INCIDENT_CATEGORIES)
+        if max_age is not None:
+            briefing.check_max_age(max_age, args.db)
+        target = briefing.write_bundle(filters, args.out, path=args.db, threshold=args.threshold / 100)
+    except briefing.BriefingUsageError as exc:
+        raise UsageError(str(exc)) from None
+    except (briefing.BriefingError, WarehouseMissing) as exc:
+        raise EtlError(str(exc)) from None
+    print(target)
+    return 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -102,7 +146,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"run": _cmd_run, "status": _cmd_status, "sample": _cmd_sample}
+    handlers = {"run": _cmd_run, "status": _cmd_status, "sample": _cmd_sample, "brief": _cmd_brief}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

@@ -1,0 +1,57 @@
+-- The briefing's main counts per jurisdiction: registrations active at the period end, filed
+-- and cancelled in it, incidents and enforcement actions (the province when known, else the
+-- country) and CNY penalties. Only jurisdictions with something to count, by code.
+with registrations as (
+    select
+        coalesce(jurisdiction_code, 'unknown') as jurisdiction_code,
+        count(*) filter (
+            where filed_date <= $end_date and (status = 'active' or cancelled_date > $end_date)
+        ) as active_count,
+        count(*) filter (where filed_date between $start_date and $end_date) as new_count,
+        count(*) filter (where cancelled_date between $start_date and $end_date) as cancelled_count,
+    from mart_registrations
+    where (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
+        and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+    group by all
+),
+
+incidents as (
+    select
+        coalesce(jurisdiction_code, country, 'unknown') as jurisdiction_code,
+        count(*) filter (where record_type = 'incident') as incident_count,
+        count(*) filter (where record_type = 'enforcement') as enforcement_count,
+        coalesce(sum(penalty_amount) filter (where penalty_currency = 'CNY'), 0) as penalty_cny,
+    from mart_incidents
+    where ($is_all_time or event_date between $start_date and $end_date)
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and ($provider = '' or strpos(lower(array_to_string(provider_names, '|')), $provider) > 0
+            or strpos(lower(coalesce(registered_provider_name, '')), $provider) > 0)
+        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+    group by all
+),
+
+reference as (
+    select * from ref_jurisdictions
+),
+
+final as (
+    select
+        coalesce(registrations.jurisdiction_code, incidents.jurisdiction_code) as jurisdiction_code,
+        reference.name_zh as jurisdiction_name,
+        reference.name_en as jurisdiction_name_en,
+        coalesce(registrations.active_count, 0) as active_count,
+        coalesce(registrations.new_count, 0) as new_count,
+        coalesce(registrations.cancelled_count, 0) as cancelled_count,
+        coalesce(incidents.incident_count, 0) as incident_count,
+        coalesce(incidents.enforcement_count, 0) as enforcement_count,
+        coalesce(incidents.penalty_cny, 0) as penalty_cny,
+    from registrations
+    full outer join incidents on incidents.jurisdiction_code = registrations.jurisdiction_code
+    left join reference
+        on reference.code = coalesce(registrations.jurisdiction_code, incidents.jurisdiction_code)
+)
+
+select * from final
+where active_count + new_count + cancelled_count + incident_count + enforcement_count > 0
+order by jurisdiction_code

@@ -1,0 +1,31 @@
+-- Filings and registrations cancelled within the briefing period: every row, oldest first.
+-- The same rows the cancelled_count KPI counts (cancelled_date in the period, same filters).
+with registrations as (
+    select * from mart_registrations
+    where cancelled_date between $start_date and $end_date
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
+        and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+),
+
+final as (
+    select
+        registration_id,
+        registry,
+        array_to_string(list_sort(registries), '; ') as registries,
+        kind,
+        service_name,
+        provider_name,
+        jurisdiction_code,
+        jurisdiction_name,
+        jurisdiction_name_en,
+        category,
+        filed_date,
+        cancelled_date,
+        cancellation_notice,
+        remarks,
+    from registrations
+)
+
+select * from final
+order by cancelled_date, registration_id

@@ -1,0 +1,33 @@
+-- Filings and registrations filed within the briefing period: every row, oldest first.
+-- The same rows the new_count KPI counts (filed_date in the period, same filters).
+with registrations as (
+    select * from mart_registrations
+    where filed_date between $start_date and $end_date
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
+        and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+),
+
+final as (
+    select
+        registration_id,
+        registry,
+        array_to_string(list_sort(registries), '; ') as registries,
+        kind,
+        service_name,
+        provider_name,
+        provider_role,
+        jurisdiction_code,
+        jurisdiction_name,
+        jurisdiction_name_en,
+        category,
+        filed_date,
+        filed_date_note,
+        batch,
+        status,
+        cancelled_date,
+    from registrations
+)
+
+select * from final
+order by filed_date, registration_id
