@@ -34,6 +34,9 @@ from dashboard.filters import Filters, month_bounds, quarter_bounds
 from dashboard.i18n import translator
 from dashboard.kpis import overview_kpis
 from dashboard.warehouse import connect, data_version, db_path
+from etl.schema import INCIDENT_CATEGORIES
+
+CATEGORIES = INCIDENT_CATEGORIES  # the shared vocabulary (app.py uses it too); pages read it here
 
 VERSION = "genai-licensing-dashboard 0.1.0"
 DEFAULT_THRESHOLD = 0.8  # the Consent page's default gap threshold (80 %)

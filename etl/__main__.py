@@ -61,7 +61,6 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     # dashboard.briefing is streamlit-free, so the command and the Briefing page share it.
     from dashboard import briefing
     from dashboard.warehouse import WarehouseMissing
-    from etl.schema import INCIDENT_CATEGORIES
 
     try:
         period = briefing.parse_period(args.period, datetime.now(UTC).date())
@@ -75,7 +74,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
             categories=args.category,
             provider=args.provider,
         )
-        briefing.check_scope(filters, args.db, INCIDENT_CATEGORIES)
+        briefing.check_scope(filters, args.db, briefing.CATEGORIES)
         if max_age is not None:
             briefing.check_max_age(max_age, args.db)
         target = briefing.write_bundle(filters, args.out, path=args.db, threshold=args.threshold / 100)
