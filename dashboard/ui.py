@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -92,7 +93,8 @@ def download(
 ) -> None:
     st.download_button(
         t("download_csv"),
-        data=to_csv_bytes(df, attribution),
+        # Deferred: the CSV is written only when someone clicks, not on every rerun of the page.
+        data=partial(to_csv_bytes, df, tuple(attribution)),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"dl_{key}",

@@ -234,7 +234,7 @@ try:
             format_func=lambda c: vocab("change_type", c, f.lang),
             key="lic_change_type",
         )
-        rows = cached(queries.registration_changes_rows, f, change_type or "", 500)
+        rows = cached(queries.registration_changes_rows, f, change_type or "", 200)
         ui.table(rows, key="lic_changes_table", height=300)
         ui.download(rows, "registration_changes", "lic_changes", t)
 except WarehouseMissing as exc:

@@ -130,7 +130,7 @@ def test_every_page_renders_a_chart_without_exceptions(browser, server, path):
     if path != "explorer":
         assert page.locator(".js-plotly-plot").count() >= 1
     else:
-        assert page.locator("[data-testid=stDataFrame]").count() >= 1
+        page.wait_for_selector("[data-testid=stDataFrame]", timeout=30_000)
     assert page.locator("[data-testid=stException]").count() == 0
     page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)
     context.close()
