@@ -72,11 +72,11 @@ TABLE_QUERIES = {
     "by_jurisdiction.csv": "briefing_by_jurisdiction",
 }
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed entry time: the same inputs give the same ZIP bytes
-BATCH_ROWS = 65_536
+BATCH_ROWS = 16_384  # rows per Arrow batch: the most this writer holds as Python values at once
 # The incidents file is sorted by DuckDB one window of months at a time, each window holding at
 # most this many rows (a single larger month is its own window). The app's read-only connection
 # settings are locked, so a memory limit with spilling is not an option; small sorts are.
-WINDOW_ROWS = 500_000
+WINDOW_ROWS = 200_000
 PERIOD_FORMS = "YYYY, YYYY-MM, YYYY-Qn, FROM..TO (ISO dates), last-month, last-quarter or last-year"
 AGE_FORMS = "a number with h or d, e.g. 36h or 2d"
 
