@@ -1,7 +1,9 @@
 """The frame: page config, navigation, shared filter sidebar, data banners. No SQL.
 
-Every run: apply the URL (on a new session or a new link), draw the sidebar filters, write the
-canonical URL back, then run the selected page. Pages read the settled filters from
+Every run: check access (dashboard.access: sign-in and allowlist when [auth] is configured; no
+page or query runs for anyone else), pin the warehouse build this run reads, apply the URL (on a
+new session or a new link), draw the sidebar filters, write the canonical URL back, then run the
+selected page. Pages read the settled filters from
 dashboard.state.filters().
 """
 
@@ -12,8 +14,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries, state, ui
-from dashboard.cache import cached
+from dashboard import access, queries, state, ui
+from dashboard.cache import cached, pin_build
 from dashboard.filters import LANGS
 from dashboard.i18n import LANGS as LANG_NAMES
 from dashboard.i18n import translator, vocab
@@ -21,6 +23,11 @@ from dashboard.warehouse import WarehouseMissing
 from etl.schema import INCIDENT_CATEGORIES
 
 st.set_page_config(page_title="GenAI licensing dashboard", page_icon=":material/policy:", layout="wide")
+
+# Before anything reads the warehouse: with [auth] configured, only allowed users get past here.
+_url_lang = st.query_params.get("lang")
+access.gate(st.session_state.get(state.K_LANG) or (_url_lang if _url_lang in LANGS else "en"))
+pin_build()
 
 # Vocabularies for checking URL values; None while the warehouse is missing (then any
 # well-formed code is kept, and the pages explain how to build the warehouse).
@@ -123,6 +130,8 @@ with st.sidebar:
         stamps = pd.to_datetime(freshness["data_as_of_at"], utc=True)
         newest = stamps.max()
         label = t("data_as_of", date=newest.strftime("%Y-%m-%d %H:%M UTC") if pd.notna(newest) else "—")
+        # The build's load id, so a reader (and the soak test) can tell which build a page shows.
+        label += f" · {t('load')} {info.get('load_id') or '—'}"
         with st.expander(label, icon=":material/schedule:"):
             for row, stamp in zip(freshness.itertuples(), stamps, strict=True):
                 when = stamp.strftime("%Y-%m-%d %H:%M") if pd.notna(stamp) else t("never_loaded")

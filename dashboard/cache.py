@@ -3,6 +3,9 @@
 Query functions stay streamlit-free; pages call cached(fn, *args). The key holds the data
 version of the live warehouse file, so the first rerun after an ETL publish misses the cache
 and reads the new build, without a restart. Keys are plain values, never DataFrames.
+
+The frame pins the version once per run (pin_build); every query of that run is keyed on it and
+reads only that build. A publish during the run raises BuildChanged and the run starts again.
 """
 
 from __future__ import annotations
@@ -13,16 +16,30 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from dashboard.warehouse import data_version
+from dashboard.warehouse import PINNED_VERSION, BuildChanged, WarehouseMissing, data_version
 
 T = TypeVar("T")
 
 
 @st.cache_data(show_spinner=False, max_entries=4000, ttl=6 * 3600)
 def _call(module: str, name: str, version: str, args: tuple, kwargs: tuple) -> Any:
-    del version  # only part of the key
     fn = getattr(importlib.import_module(module), name)
-    return fn(*args, **dict(kwargs))
+    token = PINNED_VERSION.set(version)
+    try:
+        return fn(*args, **dict(kwargs))
+    finally:
+        PINNED_VERSION.reset(token)
+
+
+_PIN = "_data_version"
+
+
+def pin_build() -> None:
+    """Called by the frame at the start of every run: the build this run reads."""
+    try:
+        st.session_state[_PIN] = data_version()
+    except WarehouseMissing:
+        st.session_state.pop(_PIN, None)
 
 
 def cached(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -30,4 +47,9 @@ def cached(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     cached entry can be recomputed in any session."""
     if not fn.__module__.startswith("dashboard."):
         raise ValueError("only dashboard query functions are cached")
-    return _call(fn.__module__, fn.__qualname__, data_version(), args, tuple(sorted(kwargs.items())))
+    version = st.session_state.get(_PIN) or data_version()
+    try:
+        return _call(fn.__module__, fn.__qualname__, version, args, tuple(sorted(kwargs.items())))
+    except BuildChanged:
+        # Not cached (st.cache_data keeps no result for a raise): rerun the whole page on the new build.
+        st.rerun()

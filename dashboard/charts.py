@@ -4,6 +4,10 @@ One colour-blind-safe palette (Okabe–Ito) is used for every categorical chart 
 single-hue ramp for every quantity on a map, so a colour means the same thing on every page.
 Titles and axis names arrive already translated; hover and axis formats follow the column
 suffixes (dashboard.formatting).
+
+Plotly renders a subset of HTML in tick labels, legends, text and hover (<a href>, <b>, <br> …),
+so every text value from the data is escaped with `plain` before it reaches a figure: a provider
+named "<a href=…>" shows as those characters, not as a link.
 """
 
 from __future__ import annotations
@@ -47,6 +51,17 @@ TILE_GRID: dict[str, tuple[int, int]] = {
 }  # fmt: skip
 
 
+def plain(values: object) -> object:
+    """Text values made literal for plotly's HTML-like labels; numbers and dates pass through."""
+    if isinstance(values, str):
+        return values.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if isinstance(values, pd.Series):
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            return values.map(lambda v: plain(v) if isinstance(v, str) else v)
+        return values
+    return values
+
+
 def _finish(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, height: int) -> go.Figure:
     fig.update_layout(
         title={
@@ -87,14 +102,18 @@ def _value_format(column: str) -> str:
     return f":{fmt}" if fmt else ""
 
 
-def _custom_array(df: pd.DataFrame, columns: Sequence[str]) -> object:
+def _custom_array(df: pd.DataFrame, columns: Sequence[str], n_raw: int = 0) -> object:
+    """customdata: the first `n_raw` columns travel as they are (a click hands them back to the
+    page as filter values); the rest are shown in the hover, so their text is escaped."""
     if not columns:
         return None
     part = df[list(columns)].copy()
-    for column in part.columns:
+    for i, column in enumerate(part.columns):
         if pd.api.types.is_datetime64_any_dtype(part[column]):
             # Plotly cannot format dates held in customdata, so they travel as ISO text.
             part[column] = part[column].dt.strftime("%Y-%m-%d")
+        elif i >= n_raw:
+            part[column] = plain(part[column])
     return part.astype(object).where(part.notna(), None).to_numpy()
 
 
@@ -170,13 +189,14 @@ def bar_chart(
         )
         fig.add_trace(
             go.Bar(
-                x=part[x],
-                y=part[y],
+                x=plain(part[x]),
+                y=plain(part[y]),
                 orientation=orientation,
-                name=str(group) if group is not None else labels.get(value, value),
+                name=plain(str(group)) if group is not None else labels.get(value, value),
                 marker_color=PALETTE[i % len(PALETTE)],
-                customdata=_custom_array(part, columns),
-                hovertemplate=template + (f"<extra>{group}</extra>" if group is not None else "<extra></extra>"),
+                customdata=_custom_array(part, columns, len(custom)),
+                hovertemplate=template
+                + (f"<extra>{plain(str(group))}</extra>" if group is not None else "<extra></extra>"),
             )
         )
     fig.update_layout(barmode=barmode, showlegend=color is not None)
@@ -208,10 +228,10 @@ def line_chart(
         part = df if group is None else df[df[color] == group]
         fig.add_trace(
             go.Scatter(
-                x=part[x],
-                y=part[y],
+                x=plain(part[x]),
+                y=plain(part[y]),
                 mode="lines+markers" if markers else "lines",
-                name=str(group) if group is not None else labels.get(y, y),
+                name=plain(str(group)) if group is not None else labels.get(y, y),
                 line={"color": PALETTE[i % len(PALETTE)], "width": 2},
                 customdata=_custom_array(part, list(hover)),
                 hovertemplate=_hovertemplate(x, "x", y, "y", list(hover), labels, 0) + "<extra></extra>",
@@ -265,9 +285,9 @@ def tile_map(
                 "showscale": True,
             },
             # Short names fit a tile; the hover gives the full name, code and value.
-            text=[str(n) for n in data[label]],
+            text=[plain(str(n)) for n in data[label]],
             textfont={"size": 10, "color": ["#ffffff" if v > vmax * 0.55 else "#1a1a1a" for v in data[value]]},
-            customdata=data[[code, name, value]].to_numpy(),
+            customdata=data[[code, name, value]].assign(**{name: plain(data[name].astype(str))}).to_numpy(),
             hovertemplate="%{customdata[1]} (%{customdata[0]})<br>"
             + value_label
             + ": %{customdata[2]:"

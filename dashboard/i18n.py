@@ -37,6 +37,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "data_as_of_source": ("{source}: {date}", "{source}：{date}"),
     "freshness": ("Freshness by source", "各数据源更新时间"),
     "never_loaded": ("never loaded", "尚未加载"),
+    "load": ("load", "批次"),
     "url_notice": (
         "Some link parameters were not recognised and were ignored: {items}",
         "链接中有参数无法识别，已忽略：{items}",

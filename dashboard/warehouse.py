@@ -4,6 +4,11 @@ No long-lived connection: each query opens the file read-only, with external acc
 configuration locked, so nothing reached through the app can read other files, attach databases
 or load extensions. The data version (inode and mtime of the live file) goes into every cache
 key, so a new ETL build shows up without a restart and stale numbers are never served.
+
+A page run reads one build only: the frame pins the version it saw (dashboard.cache), and a
+connection opened while a version is pinned checks that the file it opened is that build. If the
+ETL published in between, BuildChanged is raised and the run starts again on the new build, so
+a page never mixes numbers from two builds.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import duckdb
@@ -23,6 +29,14 @@ READ_CONFIG = {
     "autoinstall_known_extensions": False,
     "lock_configuration": True,
 }
+
+
+# The build the current query must read (set by dashboard.cache around a cached call); None = any.
+PINNED_VERSION: ContextVar[str | None] = ContextVar("pinned_version", default=None)
+
+
+class BuildChanged(Exception):
+    """A new build was published after this run pinned its version; the run must start again."""
 
 
 class WarehouseMissing(Exception):
@@ -52,7 +66,15 @@ def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     path = path or db_path()
     if not path.exists():
         raise WarehouseMissing(path)
+    pinned = PINNED_VERSION.get()
+    if pinned is not None and data_version(path) != pinned:
+        raise BuildChanged(path)
     con = duckdb.connect(str(path), read_only=True, config=READ_CONFIG)
+    # The path named the pinned build before and after the open, so the open file is that build
+    # (os.replace gives each build a new inode; the open handle keeps reading it).
+    if pinned is not None and data_version(path) != pinned:
+        con.close()
+        raise BuildChanged(path)
     try:
         yield con
     finally:

@@ -224,14 +224,18 @@ try:
         ui.empty(t, "no_registrations")
     else:
         previous = changes["previous_load_id"].dropna()
-        st.caption(t("changes_since", load=previous.iloc[0]) if len(previous) else t("changes_first_load"))
+        st.caption(
+            ui.md_escape(t("changes_since", load=previous.iloc[0])) if len(previous) else t("changes_first_load")
+        )
         cols = st.columns(max(len(changes), 1))
         for col, row in zip(cols, changes.itertuples(), strict=False):
-            col.metric(vocab("change_type", row.change_type, f.lang), f"{row.change_count:,}", border=True)
+            # Metric labels are markdown; the change type is a warehouse value.
+            label = ui.md_escape(vocab("change_type", row.change_type, f.lang))
+            col.metric(label, f"{row.change_count:,}", border=True)
         change_type = st.segmented_control(
             t("change_filter"),
             options=changes["change_type"].tolist(),
-            format_func=lambda c: vocab("change_type", c, f.lang),
+            format_func=lambda c: ui.md_escape(vocab("change_type", c, f.lang)),  # options are markdown
             key="lic_change_type",
         )
         rows = cached(queries.registration_changes_rows, f, change_type or "", 200)
