@@ -360,3 +360,19 @@ def test_allowlist_rule():
     assert not is_allowed("org.example", access) and not is_allowed("", access) and not is_allowed(None, access)
     assert not is_allowed("a@x.example", {}) and not is_allowed("a@x.example", None)
     assert is_allowed("a@x.example", {"allowed_emails": "a@x.example"})
+
+
+def test_shipped_server_config_is_loopback_with_xsrf_and_cors():
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["server"]["headless"] is True
+    assert config["server"]["enableXsrfProtection"] is True and config["server"]["enableCORS"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+    # The example secrets file names the sections the gate reads.
+    example = tomllib.loads((root / ".streamlit" / "secrets.example.toml").read_text(encoding="utf-8"))
+    assert {"redirect_uri", "cookie_secret"} <= set(example["auth"])
+    assert {"allowed_emails", "allowed_domains"} <= set(example["access"])
+    assert ".streamlit/secrets.toml" in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
