@@ -69,7 +69,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="a warehouse built from bench/make_large.py inputs")
     parser.add_argument("--period", default="1980-01-01..2030-12-31", help="briefing period (default: everything)")
-    parser.add_argument("--no-compare", action="store_true", help="skip the materialise-in-pandas comparison")
+    parser.add_argument(
+        "--no-compare",
+        action="store_true",
+        help="skip the materialise-in-pandas comparison (needs about 2 GB per million incidents)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-briefing-") as tmp:
@@ -97,7 +101,8 @@ def main() -> None:
             env=env,
         )
         if proc.returncode == 0:
-            rows, seconds, maxrss = proc.stdout.strip().splitlines()[-1].split()
+            # DuckDB may draw a progress bar on stdout; the figures are the last three words.
+            rows, seconds, maxrss = proc.stdout.split()[-3:]
             print("for comparison, the incidents query read into one pandas DataFrame:")
             print(f"  {int(rows):,} rows in {float(seconds):.1f} s, peak RSS {int(maxrss) / 1024:.0f} MB")
         else:
