@@ -376,3 +376,33 @@ def test_shipped_server_config_is_loopback_with_xsrf_and_cors():
     assert {"redirect_uri", "cookie_secret"} <= set(example["auth"])
     assert {"allowed_emails", "allowed_domains"} <= set(example["access"])
     assert ".streamlit/secrets.toml" in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+# One build per page run ------------------------------------------------------------------------
+
+
+def test_a_connection_pinned_to_an_old_build_refuses_the_new_one(sample_db, tmp_path):
+    """The mechanism behind "never a mix" (tests/test_soak.py exercises it under load): once a run
+    has pinned a build, a connection opened after a publish raises BuildChanged instead of
+    reading the new file; the cache then reruns the page on the new build."""
+    import os
+    import shutil
+
+    from dashboard.warehouse import PINNED_VERSION, BuildChanged, connect, data_version
+
+    live = tmp_path / "warehouse.duckdb"
+    shutil.copy(sample_db, live)
+    old = data_version(live)
+    token = PINNED_VERSION.set(old)
+    try:
+        with connect(live) as con:  # the pinned build: reads normally
+            assert con.execute("select count(*) from mart_registrations").fetchone()[0] > 0
+        shutil.copy(sample_db, tmp_path / "next.duckdb")
+        os.replace(tmp_path / "next.duckdb", live)  # a publish, as the ETL does it
+        assert data_version(live) != old
+        with pytest.raises(BuildChanged), connect(live):
+            pass
+    finally:
+        PINNED_VERSION.reset(token)
+    with connect(live) as con:  # unpinned (outside a page run): any build
+        assert con.execute("select count(*) from mart_registrations").fetchone()[0] > 0
