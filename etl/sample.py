@@ -335,6 +335,10 @@ def _xlsx_bytes(title: str, rows: list[list[str]]) -> bytes:
     sheet.append([title])
     for row in rows:
         sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula stays text, as in a scraped list
     workbook.properties.created = datetime(2026, 1, 1)
     workbook.properties.modified = datetime(2026, 1, 1)
     raw = io.BytesIO()
@@ -550,6 +554,59 @@ def generate_consent(rng: random.Random, scale: float, regs: list[Registration])
     return rows
 
 
+def _hostile(per_batch, incidents) -> None:
+    """Valid rows with hostile names: they load, and the app and exports must show them as text.
+
+    Script and HTML tags, markdown links and formula-looking cells, as a scraped list may hold.
+    """
+    last = per_batch[BATCHES[-1]]
+    last.append(
+        Registration(
+            "Beijing-EYiJiaoBen-20260901",
+            "CN-BJ",
+            "北京市",
+            "<script>alert('xss')</script>模型",
+            '=HYPERLINK("http://evil.example","点击")科技有限公司',
+            date(2026, 9, 1),
+            BATCHES[-1],
+        )
+    )
+    last.append(
+        Registration(
+            "Shanghai-LianJie-20260902",
+            "CN-SH",
+            "上海市",
+            "[点我](javascript:alert(1))",
+            "<img src=x onerror=alert(1)>有限公司",
+            date(2026, 9, 2),
+            BATCHES[-1],
+        )
+    )
+    incidents.append(
+        [
+            "S900010",
+            "incident",
+            "2026-09-15",
+            "2026-09-16",
+            "<b>bold</b><script>alert(document.cookie)</script>",
+            "**markdown** [link](http://evil.example) :red[red] <iframe src=http://evil.example></iframe>",
+            "CN",
+            "CN-BJ",
+            "@SUM(1+1)*cmd|' /C calc'!A0",
+            "",
+            "privacy",
+            "high",
+            "",
+            "",
+            "",
+            "",
+            "open",
+            "Beijing-EYiJiaoBen-20260901",
+            "javascript:alert(1)",
+        ]
+    )
+
+
 def _flaws(per_batch, algo_rows, incidents, consent, cancellations) -> None:
     """A handful of deliberately flawed rows, one per failure kind, that land in quarantine."""
     first = per_batch[BATCHES[0]]
@@ -694,6 +751,7 @@ def write_sample(out: Path, *, scale: float = 1.0, seed: int = 42) -> list[Path]
     ]
     cancellations.append(["网信算备310101999999992500001号", "2025-11", "注销算法备案编号公告"])  # on no list
     _flaws(per_batch, algo, incidents, consent, cancellations)
+    _hostile(per_batch, incidents)
     written: list[Path] = []
     for batch, rows in per_batch.items():
         table = _cac_rows(rows, OLD_HEADER if batch < "2025-03" else NEW_HEADER)

@@ -172,7 +172,8 @@ def test_json_summary_and_status(tmp_path, sample_warehouse):
     assert status["is_sample"] is True
     by_source = {s["source"]: s for s in status["sources"]}
     assert by_source["sample_incidents"]["last_status"] == "loaded"
-    assert by_source["sample_incidents"]["rows"] == 3000
+    # The generator writes 3,000 incidents, one valid row with hostile text and 5 flawed rows.
+    assert by_source["sample_incidents"]["rows"] == 3001
     assert by_source["sample_incidents"]["quarantined"] == 5
     text = run_cli("status", "--db", str(sample_warehouse))
     assert text.returncode == 0
