@@ -60,10 +60,11 @@ READER = textwrap.dedent(
     """
     import json, sys, time
     import duckdb
-    db, seconds, expected = sys.argv[1], float(sys.argv[2]), json.loads(sys.argv[3])
+    import os
+    db, stop_file, expected = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
     reads, errors, seen = 0, [], set()
-    end = time.time() + seconds
-    while time.time() < end:
+    end = time.time() + 600  # a safety net only: the test creates stop_file when its runs are done
+    while time.time() < end and not os.path.exists(stop_file):
         try:
             con = duckdb.connect(db, read_only=True)
             load_id = con.execute("select load_id from warehouse_meta").fetchone()[0]
@@ -72,6 +73,8 @@ READER = textwrap.dedent(
             incidents = con.execute("select count(*) from mart_incidents").fetchone()[0]
             con.close()
             seen.add(load_id)
+            if reads == 0:
+                open(stop_file + ".ready", "w").close()
             # Each build is either the full one or the small one: never a mix of the two.
             if [registrations, incidents] != expected[str(sources)]:
                 errors.append(f"mixed state: {sources} sources, {registrations} registrations, {incidents} incidents")
@@ -97,24 +100,29 @@ def test_readers_never_see_an_error_or_a_half_loaded_warehouse(tmp_path):
     )
     assert full_counts != small_counts
     expected = {"1": small_counts, "4": full_counts}
+    stop_file = tmp_path / "stop"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(db), "25", json.dumps(expected)],
+        [sys.executable, "-c", READER, str(db), str(stop_file), json.dumps(expected)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    runs = 0
-    deadline = time.time() + 22
-    while time.time() < deadline:
-        config = small if runs % 2 else full
+    ready = tmp_path / "stop.ready"
+    deadline = time.time() + 120
+    while not ready.exists() and time.time() < deadline:  # the reader has read the current build
+        time.sleep(0.1)
+    assert ready.exists(), reader.stderr.read() if reader.poll() is not None else "reader not ready"
+    for run in range(4):
+        config = small if run % 2 == 0 else full
         assert run_cli("run", "--sources", str(config), "--db", str(db), "--quiet").returncode == 0
-        runs += 1
-    out, err = reader.communicate(timeout=60)
+    time.sleep(1.0)
+    stop_file.touch()
+    out, err = reader.communicate(timeout=120)
     report = json.loads(out)
     assert report["error_count"] == 0, report["errors"]
-    assert runs >= 3
     assert report["reads"] > 50
-    assert report["builds"] >= 3  # it really read across several publications
+    # Each build stays live for a whole ETL run, so a reader reading in a loop sees all five.
+    assert report["builds"] == 5
 
 
 def test_sigkill_at_random_points_leaves_the_previous_warehouse_intact(tmp_path):
