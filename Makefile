@@ -18,7 +18,7 @@ warehouse: $(BIN)/.installed
 	$(BIN)/python -m etl run --sources data/sources.toml --db data/warehouse.duckdb
 
 run: warehouse
-	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
+	$(BIN)/python -m dashboard.serve --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -157,6 +157,7 @@ pages = [
     st.Page("pages/page7_briefing.py", title="简报" if lang == "zh" else "Briefing", url_path="briefing"),
 ]
 page = st.navigation(pages)
+st.session_state[ui.FRAME_RAN] = True
 
 
 page.run()

@@ -42,7 +42,16 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
+FRAME_RAN = "_frame_ran"
+
+
 def context() -> tuple[Filters, Callable[..., str]]:
+    # A page runs only inside the frame (app.py: sign-in gate, filters, URL state). Started with
+    # `streamlit run app.py` instead of `python -m dashboard.serve`, Streamlit's legacy pages/
+    # mode can run a page file on its own for the first deep link; that run shows nothing.
+    if not st.session_state.get(FRAME_RAN):
+        st.warning("Open the dashboard from its start page. Start the server with: python -m dashboard.serve")
+        st.stop()
     f = state.filters()
     return f, translator(f.lang)
 

@@ -64,7 +64,7 @@ def server(sample_db):
     port = _free_port()
     env = {**os.environ, "WAREHOUSE_DB": str(sample_db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "dashboard.serve", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -119,6 +119,21 @@ def _metric(page, label: str) -> int:
     card = page.locator("[data-testid=stMetric]", has_text=label).first
     value = card.locator("[data-testid=stMetricValue]").inner_text()
     return int(re.sub(r"[^\d]", "", value))
+
+
+def test_a_deep_link_on_a_fresh_server_opens_its_page_with_its_filters(browser, server):
+    # The first test of the module, so the server has served nobody yet: Streamlit's legacy
+    # pages/ mode must not catch the link (dashboard.serve switches it off).
+    context = browser.new_context()
+    page = _open(context, f"{server}/explorer?jur=CN-BJ", chart=False)
+    body = page.inner_text("body")
+    assert "Page not found" not in body
+    assert page.locator("h1").first.inner_text().startswith("Explorer")
+    assert "jur=CN-BJ" in page.url
+    # A legacy page address does not run a page file outside the frame.
+    other = _open(browser.new_context(), f"{server}/page5_explorer", chart=False)
+    assert "Search registrations" not in other.inner_text("[data-testid=stMain]")
+    context.close()
 
 
 @pytest.mark.parametrize("path", list(PAGES))

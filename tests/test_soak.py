@@ -86,7 +86,7 @@ def _expected(db: Path) -> tuple[str, dict[str, int]]:
 def _serve(db: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "WAREHOUSE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "dashboard.serve", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
