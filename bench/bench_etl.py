@@ -56,8 +56,14 @@ CHILD = textwrap.dedent(
 
 def child(mode: str, payload: dict) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, json.dumps(payload)], capture_output=True, text=True,
-                         env=env, cwd=ROOT, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, json.dumps(payload)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     if out.returncode != 0:
         raise SystemExit(f"{mode} failed:\n{out.stdout}\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -98,10 +104,14 @@ def main() -> None:
         "ratio": round(etl["seconds"] / baseline["seconds"], 2),
     }
     print(f"inputs: {total_rows:,} rows ({args.incidents:,} incidents), {size_mb:,.0f} MB")
-    print(f"plain read_csv: {result['baseline_seconds']:8.1f} s  {result['baseline_rows_per_s']:>10,} rows/s  "
-          f"peak {result['baseline_peak_mb']:,} MB")
-    print(f"etl run:        {result['etl_seconds']:8.1f} s  {result['etl_rows_per_s']:>10,} rows/s  "
-          f"peak {result['etl_peak_mb']:,} MB  (exit {etl['code']})")
+    print(
+        f"plain read_csv: {result['baseline_seconds']:8.1f} s  {result['baseline_rows_per_s']:>10,} rows/s  "
+        f"peak {result['baseline_peak_mb']:,} MB"
+    )
+    print(
+        f"etl run:        {result['etl_seconds']:8.1f} s  {result['etl_rows_per_s']:>10,} rows/s  "
+        f"peak {result['etl_peak_mb']:,} MB  (exit {etl['code']})"
+    )
     print(f"ratio etl / plain: {result['ratio']:.2f}x (goal: within 2x)")
     (args.out / "result.json").write_text(json.dumps(result, indent=2))
 

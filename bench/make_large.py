@@ -16,12 +16,54 @@ from pathlib import Path
 
 import duckdb
 
-PROVINCES = ["Beijing", "Shanghai", "Guangdong", "Jiangsu", "ZheJiang", "Shandong", "Sichuan", "Hubei", "Anhui",
-             "Fujian", "Tianjin", "ChongQing", "Hunan", "Hebei", "ShaanXi", "Henan", "Liaoning", "Guangxi", "Yunnan",
-             "Guizhou", "Jiangxi", "Shanxi", "Heilongjiang", "Jilin", "Gansu", "Neimenggu", "Xinjiang", "Ningxia",
-             "Qinghai", "Hainan", "Xizang", "ZhongYangQiYe"]
-CATEGORIES = ["deepfake", "privacy", "misinformation", "bias", "safety", "security", "intellectual_property",
-              "fraud", "unlicensed_service", "labelling", "content", "other"]
+PROVINCES = [
+    "Beijing",
+    "Shanghai",
+    "Guangdong",
+    "Jiangsu",
+    "ZheJiang",
+    "Shandong",
+    "Sichuan",
+    "Hubei",
+    "Anhui",
+    "Fujian",
+    "Tianjin",
+    "ChongQing",
+    "Hunan",
+    "Hebei",
+    "ShaanXi",
+    "Henan",
+    "Liaoning",
+    "Guangxi",
+    "Yunnan",
+    "Guizhou",
+    "Jiangxi",
+    "Shanxi",
+    "Heilongjiang",
+    "Jilin",
+    "Gansu",
+    "Neimenggu",
+    "Xinjiang",
+    "Ningxia",
+    "Qinghai",
+    "Hainan",
+    "Xizang",
+    "ZhongYangQiYe",
+]
+CATEGORIES = [
+    "deepfake",
+    "privacy",
+    "misinformation",
+    "bias",
+    "safety",
+    "security",
+    "intellectual_property",
+    "fraud",
+    "unlicensed_service",
+    "labelling",
+    "content",
+    "other",
+]
 
 
 def sql_list(values: list[str]) -> str:

@@ -66,10 +66,7 @@ COMPANY_FORMS = r"((?:Inc|Ltd|LLC|L\.L\.C|Co|Corp|PLC|GmbH|S\.A|AG|Limited|LLP|P
 def names_sql(expr: str) -> str:
     """A multi-value cell as a list of names (see the module notes on `;` and `,`)."""
     protected = f"regexp_replace(clean_text({expr}), ',\\s*{COMPANY_FORMS}(\\W|$)', chr(1) || ' \\1\\2', 'gi')"
-    per_part = (
-        "lambda p: case when length(p) - length(replace(p, ',', '')) >= 2 "
-        "then split_values(p, ',') else [p] end"
-    )
+    per_part = "lambda p: case when length(p) - length(replace(p, ',', '')) >= 2 then split_values(p, ',') else [p] end"
     return (
         f"list_transform(flatten(list_transform(split_values({protected}, '[;；]'), {per_part})), "
         "lambda x: replace(x, chr(1), ','))"
@@ -139,9 +136,11 @@ def prestage(ctx: Context, raw: RawTable) -> str:
         ("Consequence", text_or_null(found, "consequence")),
         ("Response", text_or_null(found, "response")),
     ]
-    description = "nullif(concat_ws('. ', " + ", ".join(
-        f"{sql_literal(label + ': ')} || clean_text({expr})" for label, expr in labelled
-    ) + "), '')"
+    description = (
+        "nullif(concat_ws('. ', "
+        + ", ".join(f"{sql_literal(label + ': ')} || clean_text({expr})" for label, expr in labelled)
+        + "), '')"
+    )
     developers = names_sql(text_or_null(found, "developer"))
     deployers = names_sql(text_or_null(found, "deployer"))
     prefix = str(ctx.source.option("id_prefix", "aiaaic"))

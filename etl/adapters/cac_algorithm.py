@@ -59,9 +59,7 @@ def products_sql(expr: str) -> str:
     protected = f"to_halfwidth({expr})"
     for _ in range(3):  # each pass protects one more 、 inside the same brackets
         protected = f"regexp_replace({protected}, '(\\([^()、]*)、([^()]*\\))', '\\1' || chr(1) || '\\2', 'g')"
-    return (
-        f"list_transform(split_values({protected}, '{PRODUCT_SEPARATORS}'), lambda x: replace(x, chr(1), '、'))"
-    )
+    return f"list_transform(split_values({protected}, '{PRODUCT_SEPARATORS}'), lambda x: replace(x, chr(1), '、'))"
 
 
 def number_sql(expr: str) -> str:

@@ -54,7 +54,8 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "FJ": ("Fiji",),
     "FK": ("Falkland Islands",),
     "FR": ("France",),
-    "GB": ("United Kingdom", "UK", "U.K.", "Great Britain", "Britain"), "GA": ("Gabon",),
+    "GB": ("United Kingdom", "UK", "U.K.", "Great Britain", "Britain"),
+    "GA": ("Gabon",),
     "GH": ("Ghana",),
     "GL": ("Greenland",),
     "GQ": ("Equatorial Guinea",),
@@ -120,7 +121,8 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "QA": ("Qatar",),
     "RO": ("Romania",),
     "RS": ("Serbia",),
-    "RU": ("Russia", "Russian Federation"), "RW": ("Rwanda",),
+    "RU": ("Russia", "Russian Federation"),
+    "RW": ("Rwanda",),
     "SA": ("Saudi Arabia",),
     "SD": ("Sudan",),
     "SE": ("Sweden",),
@@ -149,7 +151,8 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
 }
 # Regions that name a country and an ISO 3166-2 subdivision.
 REGIONS: dict[str, tuple[str, str]] = {
-    "England": ("GB", "GB-ENG"), "UK - England": ("GB", "GB-ENG"),
+    "England": ("GB", "GB-ENG"),
+    "UK - England": ("GB", "GB-ENG"),
     "Scotland": ("GB", "GB-SCT"),
     "Wales": ("GB", "GB-WLS"),
     "Northern Ireland": ("GB", "GB-NIR"),

@@ -82,8 +82,8 @@ def prestage(ctx: Context, raw: RawTable) -> str:
     description = f"""nullif(concat_ws('. ',
         'Violations: ' || nullif(array_to_string(__violations, '; '), ''),
         'Notices: ' || {notice_count},
-        'Apps named: ' || clean_text({text_or_null(found, 'apps_named')}),
-        'Last named: ' || clean_text({text_or_null(found, 'last_date')})
+        'Apps named: ' || clean_text({text_or_null(found, "apps_named")}),
+        'Last named: ' || clean_text({text_or_null(found, "last_date")})
     ), '')"""
     body = "case when len(__bodies) = 1 then __bodies[1] end"
     columns = select_list(

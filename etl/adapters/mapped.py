@@ -38,8 +38,17 @@ from etl.schema import ENTITIES as SCHEMA
 ENTITIES = frozenset(SCHEMA)
 HEADER_MARKERS: tuple[str, ...] = ()
 OPTION_TABLES = ("fields", "constants", "values")
-LOWERCASED = ("kind", "record_type", "category", "severity", "has_personal_info", "has_sensitive_info",
-              "legal_basis", "occurred_precision", "status")
+LOWERCASED = (
+    "kind",
+    "record_type",
+    "category",
+    "severity",
+    "has_personal_info",
+    "has_sensitive_info",
+    "legal_basis",
+    "occurred_precision",
+    "status",
+)
 
 
 def _table(ctx: Context, key: str) -> dict:
@@ -90,9 +99,9 @@ def prestage(ctx: Context, raw: RawTable) -> str:
     params["separator"] = separator_class
     if nulls:
         replaced = ctx.con.execute(
-            "select " + ", ".join(
-                f"count(*) filter (where list_contains($nulls, trim({expr})))" for expr in found.values()
-            ) + f" from {q(raw.table)}",
+            "select "
+            + ", ".join(f"count(*) filter (where list_contains($nulls, trim({expr})))" for expr in found.values())
+            + f" from {q(raw.table)}",
             {"nulls": nulls},
         ).fetchone()
         counts = [f"{n} {name}" for name, n in zip(found, replaced, strict=True) if n]
@@ -120,9 +129,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
             )
         if col.type == "date" and date_format and name in found:
             params["date_format"] = str(date_format)
-            expr = (
-                f"coalesce(strftime(try_strptime(clean_text({expr}), $date_format), '%Y-%m-%d'), {expr})"
-            )
+            expr = f"coalesce(strftime(try_strptime(clean_text({expr}), $date_format), '%Y-%m-%d'), {expr})"
         if col.type == "varchar[]":
             expr = f"split_values({expr}, $separator)" if name in found or name in constants else "null::varchar[]"
         elif name in LOWERCASED and (name in found or name in constants):
@@ -145,9 +152,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
         if "occurred_precision" not in found and "occurred_precision" not in constants:
             exprs["occurred_precision"] = f"date_precision(clean_text({exprs['occurred_date']}))"
         if "country" in found:
-            table, unknown = countries.resolve(
-                ctx.con, raw.table, found["country"], f"__countries_{ctx.source.name}"
-            )
+            table, unknown = countries.resolve(ctx.con, raw.table, found["country"], f"__countries_{ctx.source.name}")
             if unknown:
                 ctx.notes.append(f"{len(unknown)} country spelling(s) not recognised: {', '.join(unknown)}")
             place_join = f"left join {table} as places on places.text = clean_text({found['country']})"
@@ -162,4 +167,3 @@ def prestage(ctx: Context, raw: RawTable) -> str:
         used,
     )
     return f"select * from {q(target)}"
-
