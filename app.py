@@ -154,7 +154,12 @@ pages = [
     st.Page(ui.PAGE_FILES["consent"], title=t("page_consent"), icon=":material/verified_user:", url_path="consent"),
     st.Page(ui.PAGE_FILES["explorer"], title=t("page_explorer"), icon=":material/search:", url_path="explorer"),
     st.Page(ui.PAGE_FILES["quality"], title=t("page_quality"), icon=":material/fact_check:", url_path="data-quality"),
-    st.Page("pages/page7_briefing.py", title="简报" if lang == "zh" else "Briefing", url_path="briefing"),
+    st.Page(
+        "pages/page7_briefing.py",
+        title="简报" if lang == "zh" else "Briefing",
+        icon=":material/summarize:",
+        url_path="briefing",
+    ),
 ]
 page = st.navigation(pages)
 st.session_state[ui.FRAME_RAN] = True
