@@ -188,9 +188,28 @@ def test_pages_show_one_build_while_the_etl_republishes(tmp_path):
                 errors.append(repr(exc))
                 return
 
+    def served_configs() -> set[str]:
+        found = set()
+        for load in list(loads):
+            match = re.search(r"load (\d{8}T\d{6}\d*Z)", load.get("stamp") or "")
+            if match and match.group(1) in config_of:
+                found.add(config_of[match.group(1)])
+        return found
+
+    def watch() -> None:
+        # Run at least SOAK_SECONDS, and on until pages have shown both builds (which build a
+        # load lands on is up to timing), with a hard stop at four times as long.
+        started = time.monotonic()
+        while not stop.is_set():
+            elapsed = time.monotonic() - started
+            both = served_configs() == {"full.toml", "partial.toml"}
+            if (elapsed >= SOAK_SECONDS and both) or elapsed >= 4 * SOAK_SECONDS:
+                stop.set()
+            time.sleep(0.5)
+
     try:
         publisher = threading.Thread(target=republish, daemon=True)
-        timer = threading.Timer(SOAK_SECONDS, stop.set)
+        timer = threading.Thread(target=watch, daemon=True)
         publisher.start()
         timer.start()
         asyncio.run(_browse(f"http://127.0.0.1:{port}", stop, loads))
