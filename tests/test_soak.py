@@ -18,11 +18,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _require_browser
+from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, start_server, stop_server
 
 from dashboard import queries
 from dashboard.filters import Filters
@@ -83,26 +82,6 @@ def _expected(db: Path) -> tuple[str, dict[str, int]]:
     return queries.warehouse_info(db)["load_id"], {ACTIVE: int(kpi["active_count"]), NEW: int(kpi["new_count"])}
 
 
-def _serve(db: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "WAREHOUSE_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.serve", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                return proc
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{proc.communicate()[0].decode(errors='replace')}")
-        time.sleep(0.2)
-
-
 async def _session(browser, base: str, stop: threading.Event, loads: list[dict], index: int) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
@@ -155,7 +134,7 @@ def _number(text: str) -> int:
 
 
 def test_pages_show_one_build_while_the_etl_republishes(tmp_path):
-    _require_browser()
+    require_browser()
     full = _config(tmp_path, "full.toml", None)
     partial = _config(tmp_path, "partial.toml", "sample_deep_synthesis")
     db = tmp_path / "warehouse.duckdb"
@@ -170,8 +149,8 @@ def test_pages_show_one_build_while_the_etl_republishes(tmp_path):
     assert expected["full.toml"] != expected["partial.toml"], expected
     config_of = {load_id: "full.toml"}
 
-    port = _free_port()
-    server = _serve(db, port)
+    port = free_port()
+    server = start_server(db, port)
     loads: list[dict] = []
     errors: list[str] = []
     stop = threading.Event()
@@ -217,11 +196,7 @@ def test_pages_show_one_build_while_the_etl_republishes(tmp_path):
         publisher.join(timeout=300)
     finally:
         stop.set()
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
     publications = len(config_of) - 1  # the first full build was published before the soak
     print(f"\nsoak: {len(loads)} page loads, {publications} publications, {SOAK_SECONDS:.0f} s, {SESSIONS} sessions")
