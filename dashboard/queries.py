@@ -35,14 +35,27 @@ ALIAS_EXTRA_COLUMNS = ("source", "alias_kind", "kind", "match_method", "method",
 PAGE_SIZE = 50
 
 
+_INCLUDE = re.compile(r"^-- include: (_[a-z_]+)$", re.M)
+
+
 @cache
 def sql_text(name: str) -> str:
-    """The SQL of one named result; FileNotFoundError for a name with no file."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """The SQL of one named result; FileNotFoundError for a name with no file.
+
+    A line `-- include: _fragment` is replaced by dashboard/sql/_fragment.sql, so a definition
+    that several queries share (such as a service's consent status) is written once.
+    """
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return _INCLUDE.sub(lambda m: (SQL_DIR / f"{m.group(1)}.sql").read_text(encoding="utf-8").rstrip("\n"), text)
 
 
 def sql_names() -> list[str]:
-    return sorted(p.stem for p in SQL_DIR.glob("*.sql"))
+    """Every named query (fragments, whose names start with `_`, are not queries)."""
+    return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
+
+
+def fragment_names() -> list[str]:
+    return sorted(p.stem for p in SQL_DIR.glob("_*.sql"))
 
 
 def fetch(name: str, params: dict[str, Any] | None = None, path: Path | None = None) -> pd.DataFrame:

@@ -149,6 +149,12 @@ def test_every_sql_file_is_used_by_a_query_function():
         assert name in used or name in paged, f"dashboard/sql/{name}.sql is not used"
 
 
+def test_every_sql_fragment_is_included_by_a_query():
+    included = "\n".join((queries.SQL_DIR / f"{name}.sql").read_text() for name in queries.sql_names())
+    for fragment in queries.fragment_names():
+        assert f"-- include: {fragment}\n" in included, f"dashboard/sql/{fragment}.sql is not included"
+
+
 def test_sql_takes_values_only_as_named_parameters():
     for name in queries.sql_names():
         text = queries.sql_text(name)
