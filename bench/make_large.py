@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl.schema import INCIDENT_CATEGORIES
+
 PROVINCES = [
     "Beijing",
     "Shanghai",
@@ -50,20 +52,7 @@ PROVINCES = [
     "Xizang",
     "ZhongYangQiYe",
 ]
-CATEGORIES = [
-    "deepfake",
-    "privacy",
-    "misinformation",
-    "bias",
-    "safety",
-    "security",
-    "intellectual_property",
-    "fraud",
-    "unlicensed_service",
-    "labelling",
-    "content",
-    "other",
-]
+CATEGORIES = list(INCIDENT_CATEGORIES)
 
 
 def sql_list(values: list[str]) -> str:
