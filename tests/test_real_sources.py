@@ -119,9 +119,18 @@ def test_incident_sources_quirks(real):
 def test_incidents_linked_to_registrations(real):
     db, _ = real
     assert query(db, "select count(*) from mart_incidents where source = 'aiid' and link_status = 'linked'") == [(23,)]
-    linked = query(db, "select source, count(*) from mart_incidents where link_status = 'linked' group by 1 order by 1")
-    # Recorded from this run (not derived independently beyond AIID): 93 AIAAIC, 1 app, 2 GDPR.
-    assert linked == [("aiaaic", 93), ("aiid", 23), ("cn_app_violations", 1), ("gdpr_fines", 2)]
+    # Other sources' link counts are not pinned (they were not derived independently); instead,
+    # every link must point at a registration the lists hold, say how it was made, and say
+    # whether the service was filed before the incident when the incident has a date.
+    assert query(
+        db,
+        """select count(*) from mart_incidents as i
+           left join mart_registrations as r on r.registration_id = i.linked_registration_id
+           where i.link_status = 'linked'
+             and (r.registration_id is null or i.link_method is null
+                  or (i.event_date is not null and i.is_filed_before_incident is null))""",
+    ) == [(0,)]
+    assert query(db, "select count(*) > 23 from mart_incidents where link_status = 'linked'") == [(True,)]
     assert query(db, "select count(*) from mart_providers where registration_count > 0") == [(34,)]
 
 
