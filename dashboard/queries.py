@@ -35,7 +35,7 @@ ALIAS_EXTRA_COLUMNS = ("source", "alias_kind", "kind", "match_method", "method",
 PAGE_SIZE = 50
 
 
-_INCLUDE = re.compile(r"^-- include: (_[a-z_]+)$", re.M)
+_INCLUDE = re.compile(r"^[ \t]*-- include: (_[a-z_]+)$", re.M)
 
 
 @cache

@@ -11,10 +11,7 @@ with incidents as (
         (not $is_all_time and event_date between $prev_start_date and $prev_end_date) as is_in_previous,
     from mart_incidents
     where ($is_all_time or event_date between $prev_start_date and $end_date)
-        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
-        and ($provider = '' or strpos(lower(array_to_string(provider_names, '|')), $provider) > 0
-            or strpos(lower(coalesce(registered_provider_name, '')), $provider) > 0)
-        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+        -- include: _incident_scope
 ),
 
 final as (
