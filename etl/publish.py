@@ -57,11 +57,13 @@ def workdir_prefix(db: Path) -> str:
 def remove_stale_builds(db: Path) -> list[Path]:
     """Build files and scratch folders of runs that died. Only called while holding the lock."""
     removed = []
-    for stale in db.parent.glob(f".{db.name}.build-*"):
-        stale.unlink(missing_ok=True)
-        removed.append(stale)
-    for stale in db.parent.glob(workdir_prefix(db) + "*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    # `.build-<id>` files, their `.wal`, and `.build-<id>.tmp` folders where DuckDB spilled a
+    # build larger than memory: a folder left by a killed run must not stop every later run.
+    for stale in [*db.parent.glob(f".{db.name}.build-*"), *db.parent.glob(workdir_prefix(db) + "*")]:
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale)
+        else:
+            stale.unlink(missing_ok=True)
         removed.append(stale)
     return removed
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -31,9 +32,19 @@ import duckdb
 import pyarrow as pa
 
 from etl.errors import SourceError
+from etl.sqlquote import quote_ident as q
+from etl.sqlquote import sql_literal
 
 SNIFF_BYTES = 1 << 20
 HEADER_SCAN_ROWS = 30
+# A rejected record is kept whole up to this size; a longer one keeps this much, marked as
+# truncated, with its full length and sha256 (quarantine must never silently cut a record).
+RAW_KEEP_BYTES = 1 << 20
+# XLSX caps: a small workbook can inflate to gigabytes (a zip bomb, or a sheet declaring
+# A1:XFD1048576, which makes openpyxl pad every row to 16,384 cells). The inflated size is
+# capped before parsing; options.max_inflated_mb raises it for a genuinely large workbook.
+XLSX_MAX_INFLATED_MB = 256
+XLSX_MAX_COLUMNS = 1024
 
 
 @dataclass
@@ -57,6 +68,48 @@ class RawTable:
     encoding: str | None = None
     # Text of the lines above the header (a title such as 生成式人工智能服务已备案信息（2025年12月）).
     preamble: list[str] = field(default_factory=list)
+
+
+def keep_raw(data: bytes | str, total: int | None = None, digest: str | None = None) -> str:
+    """A rejected record as quarantine keeps it: text as it was, bytes that are not UTF-8 as
+    `\\xNN` escapes (never `?`), and past RAW_KEEP_BYTES a marked truncation with the full
+    length and sha256 of the whole record."""
+    import hashlib
+
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if total is None:
+        total, digest = len(raw), hashlib.sha256(raw).hexdigest()
+    kept = raw[:RAW_KEEP_BYTES]
+    text = kept.decode("utf-8", "backslashreplace")
+    if total > len(kept):
+        text += f" …[truncated: {total:,} bytes in all, sha256 {digest}]"
+    return text
+
+
+def _record_bytes(path: Path, offset: int, lines: int, eol: bytes = b"\n") -> str:
+    """The bytes of a record from its first byte to the end of its `lines`-th line."""
+    import hashlib
+
+    h, kept, total, seen = hashlib.sha256(), bytearray(), 0, 0
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        while chunk := handle.read(1 << 16):
+            cut, start = len(chunk), 0
+            while seen < lines and (end := chunk.find(eol, start)) >= 0:
+                seen, start = seen + 1, end + 1
+                if seen >= lines:
+                    cut = start
+            part = chunk[:cut]
+            h.update(part)
+            total += len(part)
+            if len(kept) < RAW_KEEP_BYTES:
+                kept += part[: RAW_KEEP_BYTES - len(kept)]
+            if cut < len(chunk) or seen >= lines:
+                break
+    record = bytes(kept).rstrip(b"\r\n") if total <= RAW_KEEP_BYTES else bytes(kept)
+    if total <= RAW_KEEP_BYTES:
+        return keep_raw(record)
+    return keep_raw(bytes(kept), total, h.hexdigest())
 
 
 def fetch(url: str, timeout: float, workdir: Path) -> Path:
@@ -89,6 +142,11 @@ def detect_encoding(path: Path, declared: str | None) -> str:
         return enc
     with open(path, "rb") as handle:
         sample = handle.read(SNIFF_BYTES)
+    # A byte-order mark says it outright (Excel's "Unicode text" is UTF-16 with a BOM).
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
@@ -129,9 +187,11 @@ def _transcode(path: Path, encoding: str, workdir: Path) -> Path:
 
 def _first_rows_csv(path: Path, delimiter: str, limit: int) -> list[list[str]]:
     rows: list[list[str]] = []
-    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+    # utf-8-sig: Excel's "CSV UTF-8" starts with a BOM, which must not stick to the first header.
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
         text = handle.read(SNIFF_BYTES)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline="": lines may end in \r\n, \n or a lone \r (old Mac exports), as DuckDB accepts.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
             rows.append(row)
@@ -156,15 +216,32 @@ def find_header_row(rows: list[list[Any]], markers: Iterable[str] | None) -> int
     return 0
 
 
+BINARY_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive (an XLSX or DOCX workbook?)",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an OLE file (an old .xls/.doc, or an encrypted workbook)",
+    b"\x89PNG": "a PNG image",
+    b"\x1f\x8b": "a gzip archive",
+    b"PAR1": "a Parquet file",
+}
+
+
 def _check_not_binary(path: Path) -> None:
+    """Refuse a file that is not text. One stray NUL in a text file is not "binary": that row is
+    quarantined by the control-character rule like a NUL anywhere else in the file."""
     with open(path, "rb") as handle:
         head = handle.read(8192)
     if not head.strip():
         raise SourceError(f"{path}: the file is empty; expected a header row and data.", file=str(path))
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return
+    kind = next((what for magic, what in BINARY_MAGIC.items() if head.startswith(magic)), None)
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    if kind or control * 20 > len(head):
         raise SourceError(
-            f"{path}: looks like a binary file, not CSV text (NUL bytes in the first 8 KB). "
-            "Check the location, or declare the right adapter format.",
+            f"{path}: looks like {kind or 'a binary file'}, not CSV text"
+            + ("" if kind else f" ({control} control bytes in the first {len(head):,})")
+            + ". Check the location, or set options.format to the file's real format.",
             file=str(path),
         )
 
@@ -196,66 +273,92 @@ def read_csv(
     try:
         con.execute(
             f"""
-            create or replace temp table "{table}__data" as
+            create or replace temp table {q(table + "__data")} as
             select *, row_number() over () as __ordinal
             from read_csv(
                 $path, header = true, skip = $skip, columns = $columns, delim = $delim,
                 quote = '"', escape = '"', store_rejects = true, auto_detect = false,
-                rejects_table = '{rejects_table}', rejects_scan = '{scan_table}',
+                rejects_table = $rejects_table, rejects_scan = $scan_table,
                 max_line_size = 100000000
             )
             """,
-            {"path": str(readable), "skip": skip, "delim": delimiter, "columns": columns},
+            {
+                "path": str(readable),
+                "skip": skip,
+                "delim": delimiter,
+                "columns": columns,
+                "rejects_table": rejects_table,
+                "scan_table": scan_table,
+            },
         )
     except duckdb.Error as exc:
         raise SourceError(
             f"{path}: DuckDB could not read it as CSV: {str(exc).splitlines()[0]}", file=str(path)
         ) from None
-    headers = [r[0] for r in con.execute(f'describe "{table}__data"').fetchall() if r[0] != "__ordinal"]
-    # DuckDB can report several errors for one record; quarantine gets one row per record.
+    headers = [r[0] for r in con.execute(f"describe {q(table + '__data')}").fetchall() if r[0] != "__ordinal"]
+    # DuckDB can report several errors for one record (a short row: one per missing column);
+    # quarantine gets one row per record, with one message per kind of error.
     reject_rows = con.execute(
-        f"""select line, first(column_name order by column_idx),
-                string_agg(distinct lower(error_type) || ': ' || error_message, '; '), first(csv_line)
-            from "{rejects_table}" group by line order by line"""
+        f"""with per_kind as (
+                select line, error_type, min(column_idx) as idx, first(column_name order by column_idx) as col,
+                    first(error_message order by column_idx) as msg, first(line_byte_position) as pos,
+                    first(csv_line) as csv_line
+                from {q(rejects_table)} group by line, error_type
+            )
+            select line, first(col order by idx), string_agg(lower(error_type) || ': ' || msg, '; ' order by idx),
+                first(pos), first(csv_line)
+            from per_kind group by line order by line"""
     ).fetchall()
+    with open(readable, "rb") as handle:
+        eol = b"\r" if b"\n" not in handle.read(SNIFF_BYTES) else b"\n"
+    # DuckDB's csv_line is cut at 10,000 characters and shows bytes that are not UTF-8 as `?`:
+    # the record is read again from the file, byte for byte, from where DuckDB says it starts.
     rejects = [
-        Reject(line=int(line), column=col, reason=reason, raw=raw or "") for line, col, reason, raw in reject_rows
+        Reject(
+            line=int(line),
+            column=col,
+            reason=reason,
+            raw=_record_bytes(readable, int(pos), (csv_line or "").count("\n") + 1, eol) if pos is not None else "",
+        )
+        for line, col, reason, pos, csv_line in reject_rows
     ]
     # Accepted ordinal k sits at record number k + header_lines + (rejects before it).
     # A reject at record R_j (j from 1) has R_j - header_lines - j accepted rows before it.
     # The raw table is a view over the rows as read, so the text is written only once.
     header_lines = skip + 1
-    cols = ", ".join(f'"{h}"' for h in headers)
-    file_literal = "'" + str(path).replace("'", "''") + "'"
+    # Headers are input: they reach SQL text only through quote_ident (etl.sqlquote), and the
+    # file name (also input) only as a literal. A view cannot take parameters.
+    cols = ", ".join(q(h) for h in headers)
+    file_literal = sql_literal(str(path))
     if rejects:
         con.execute(
             f"""
-            create or replace temp table "{table}__gaps" as
-            select line - {header_lines} - row_number() over (order by line) as accepted_before,
+            create or replace temp table {q(table + "__gaps")} as
+            select line - {int(header_lines)} - row_number() over (order by line) as accepted_before,
                    row_number() over (order by line) as rejects_so_far
-            from (select distinct line from "{rejects_table}")
+            from (select distinct line from {q(rejects_table)})
             """
         )
         con.execute(
             f"""
-            create or replace temp view "{table}" as
+            create or replace temp view {q(table)} as
             select {cols}, {file_literal} as __file,
-                   (r.__ordinal + {header_lines} + coalesce(g.rejects_so_far, 0))::bigint as __line
-            from "{table}__data" as r
-            asof left join "{table}__gaps" as g on r.__ordinal > g.accepted_before
+                   (r.__ordinal + {int(header_lines)} + coalesce(g.rejects_so_far, 0))::bigint as __line
+            from {q(table + "__data")} as r
+            asof left join {q(table + "__gaps")} as g on r.__ordinal > g.accepted_before
             """
         )
     else:
         con.execute(
             f"""
-            create or replace temp view "{table}" as
-            select {cols}, {file_literal} as __file, (__ordinal + {header_lines})::bigint as __line
-            from "{table}__data"
+            create or replace temp view {q(table)} as
+            select {cols}, {file_literal} as __file, (__ordinal + {int(header_lines)})::bigint as __line
+            from {q(table + "__data")}
             """
         )
     for t in (rejects_table, scan_table):
-        con.execute(f'drop table if exists "{t}"')
-    rows = con.execute(f'select count(*) from "{table}"').fetchone()[0]
+        con.execute(f"drop table if exists {q(t)}")
+    rows = con.execute(f"select count(*) from {q(table)}").fetchone()[0]
     notes = [f"encoding {enc}"] + ([f"header on line {skip + 1}"] if skip else [])
     return RawTable(table, str(path), headers, rows, rejects, notes, enc, preamble)
 
@@ -289,21 +392,117 @@ def _rows_to_table(
         names=[*names, "__file", "__line"],
     )
     con.register("__arrow_rows", arrow)
-    con.execute(f'create or replace table "{table}" as select * from __arrow_rows')
+    con.execute(f"create or replace table {q(table)} as select * from __arrow_rows")
     con.unregister("__arrow_rows")
     return len(lines)
 
 
 def _unique_headers(headers: list[Any]) -> list[str]:
+    """Column names for the raw table. DuckDB identifiers ignore case, so `title` and `Title`
+    are one name to it: the second becomes `Title_1`. A NUL cannot be part of a name."""
     names: list[str] = []
+    seen: set[str] = set()
     for i, header in enumerate(headers):
-        base = str(header).strip() if header is not None and str(header).strip() else f"column{i + 1}"
+        text = str(header).replace("\x00", "\ufffd").lstrip("\ufeff").strip() if header is not None else ""
+        base = text or f"column{i + 1}"
         name, n = base, 1
-        while name in names:
+        while name.lower() in seen:
             name = f"{base}_{n}"
             n += 1
         names.append(name)
+        seen.add(name.lower())
     return names
+
+
+@dataclass
+class _BadCell:
+    """A cell the reader could not take as it is: the row is quarantined with `reason`."""
+
+    text: str
+    reason: str
+
+
+def _lenient_parser():
+    """openpyxl's sheet parser, changed in two ways so that one bad cell costs one row, not the
+    file: a malformed number (`<v>1,2</v>` in a numeric cell) raises ValueError in openpyxl,
+    and a formula with no saved value reads as an empty cell, losing the formula."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class LenientParser(WorkSheetParser):
+        def parse_cell(self, element):  # noqa: ANN001, ANN202 - openpyxl's own signature
+            try:
+                cell = super().parse_cell(element)
+            except (ValueError, IndexError, OverflowError, TypeError):
+                coordinate = element.get("r")
+                row, column = coordinate_to_tuple(coordinate) if coordinate else (self.row_counter, self.col_counter)
+                text = element.findtext(VALUE_TAG, "") or ""
+                kind = {"s": "shared-string index", "b": "boolean", "d": "date"}.get(element.get("t", "n"), "number")
+                return {
+                    "row": row,
+                    "column": column,
+                    "value": _BadCell(text, f"cell holds {text!r}, which is not a valid {kind}"),
+                }
+            if cell["value"] is None and (formula := element.find(FORMULA_TAG)) is not None:
+                text = "=" + (formula.text or "")
+                cell["value"] = _BadCell(
+                    text,
+                    f"formula {text} has no saved value; open and save the workbook in Excel or "
+                    "LibreOffice so its values are computed",
+                )
+            return cell
+
+    return LenientParser
+
+
+def _sheet_rows(ws: Any) -> Iterator[tuple[int, list[Any]]]:
+    """(sheet row number, cell values) for every row the sheet's XML holds, each row as wide as
+    its last cell: the declared dimension (`A1:XFD1048576`) is not trusted, so an empty sheet
+    claiming 16,384 columns costs nothing. Uses openpyxl's read-only internals (pinned 3.1)."""
+    parser_class = _lenient_parser()
+    workbook = ws.parent
+    with ws._get_source() as src:
+        parser = parser_class(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for index, cells in parser.parse():
+            if not cells:
+                continue
+            width = max(c["column"] for c in cells)
+            values: list[Any] = [None] * width
+            for c in cells:
+                values[c["column"] - 1] = c["value"]
+            yield index, values
+
+
+def _check_inflated_size(path: Path, limit_mb: float) -> None:
+    """Refuse a workbook whose parts inflate past the cap before openpyxl reads any of it.
+    zipfile never inflates more than an entry's declared size, so the declared sizes bound it."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # load_workbook below names the problem
+    if inflated > limit_mb * (1 << 20):
+        raise SourceError(
+            f"{path}: the workbook inflates to {inflated / (1 << 20):,.0f} MB, over the "
+            f"{limit_mb:g} MB cap for XLSX files. Save it as CSV, or raise options.max_inflated_mb "
+            "if the workbook is genuinely that large.",
+            file=str(path),
+        )
+
+
+def _raw_cells(cells: list[Any]) -> str:
+    return keep_raw(
+        json.dumps([c.text if isinstance(c, _BadCell) else _cell_text(c) for c in cells], ensure_ascii=False)
+    )
 
 
 def read_xlsx(
@@ -314,12 +513,17 @@ def read_xlsx(
     sheet: str | int | None = None,
     header_row: int | None = None,
     header_markers: Iterable[str] | None = None,
+    max_inflated_mb: float = XLSX_MAX_INFLATED_MB,
 ) -> RawTable:
-    """Load one sheet of a workbook; every sheet row keeps its own row number as __line."""
+    """Load one sheet of a workbook; every sheet row keeps its own row number as __line.
+
+    Without options.sheet, the first *visible* sheet is read: a hidden sheet is usually a stale
+    copy or a lookup table. The run's notes say which sheet was read."""
     import zipfile
 
     import openpyxl
 
+    _check_inflated_size(path, max_inflated_mb)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except zipfile.BadZipFile:
@@ -333,9 +537,16 @@ def read_xlsx(
         raise SourceError(f"{path}: cannot open: {why}.", file=str(path)) from None
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise SourceError(f"{path}: cannot open as XLSX: {exc}", file=str(path)) from None
+    hidden = [w.title for w in workbook.worksheets if getattr(w, "sheet_state", "visible") != "visible"]
     try:
         if sheet is None:
-            ws = workbook.worksheets[0]
+            visible = [w for w in workbook.worksheets if w.title not in hidden]
+            if not visible:
+                raise SourceError(
+                    f"{path}: every sheet is hidden ({workbook.sheetnames}); name one with options.sheet.",
+                    file=str(path),
+                )
+            ws = visible[0]
         elif isinstance(sheet, int):
             ws = workbook.worksheets[sheet]
         else:
@@ -344,34 +555,64 @@ def read_xlsx(
         raise SourceError(
             f"{path}: no sheet {sheet!r}; sheets found: {workbook.sheetnames}. Set options.sheet.", file=str(path)
         ) from None
-    all_rows = ws.iter_rows(values_only=True)
-    head: list[list[Any]] = []
-    for row in all_rows:
-        head.append(list(row))
-        if len(head) >= HEADER_SCAN_ROWS:
-            break
-    if not head:
+    all_rows = _sheet_rows(ws)
+    head: list[tuple[int, list[Any]]] = []
+    try:
+        for row in all_rows:
+            head.append(row)
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+        if not head:
+            raise SourceError(f"{path}: sheet {ws.title!r} is empty; expected a header row and data.", file=str(path))
+        if header_row is not None:
+            h = next((i for i, (index, _) in enumerate(head) if index == int(header_row)), None)
+            if h is None:
+                raise SourceError(
+                    f"{path}: options.header_row = {header_row}, but sheet {ws.title!r} has no such row "
+                    f"among its first {HEADER_SCAN_ROWS} rows.",
+                    file=str(path),
+                )
+        else:
+            h = find_header_row([cells for _, cells in head], header_markers)
+        header_line, header_cells = head[h]
+        while header_cells and _cell_text(header_cells[-1]) is None:
+            header_cells = header_cells[:-1]
+        if len(header_cells) > XLSX_MAX_COLUMNS:
+            raise SourceError(
+                f"{path}: the header row of sheet {ws.title!r} has {len(header_cells):,} columns; at most "
+                f"{XLSX_MAX_COLUMNS:,} are read. Delete the stray cells to the right of the header.",
+                file=str(path),
+            )
+        width = len(header_cells)
+        rejects: list[Reject] = []
+        headers = [h.text if isinstance(h, _BadCell) else h for h in header_cells]
+
+        def data() -> Iterator[tuple[int, list]]:
+            for line, cells in itertools.chain(head[h + 1 :], all_rows):
+                if not any(isinstance(c, _BadCell) or _cell_text(c) is not None for c in cells):
+                    continue
+                extra = [c for c in cells[width:] if isinstance(c, _BadCell) or _cell_text(c) is not None]
+                bad = [(i, c) for i, c in enumerate(cells[:width]) if isinstance(c, _BadCell)]
+                if extra or bad:
+                    reasons = [f"{_unique_headers(headers)[i]}: {c.reason}" for i, c in bad]
+                    if extra:
+                        reasons.append(f"too many columns: {len(extra)} value(s) right of the last header column")
+                    column = _unique_headers(headers)[bad[0][0]] if bad else None
+                    rejects.append(Reject(line, column, "structure: " + "; ".join(reasons), _raw_cells(cells)))
+                    continue
+                yield line, cells
+
+        n = _rows_to_table(con, table, str(path), headers, data())
+    finally:
         workbook.close()
-        raise SourceError(f"{path}: sheet {ws.title!r} is empty; expected a header row and data.", file=str(path))
-    h = int(header_row) - 1 if header_row is not None else find_header_row(head, header_markers)
-    headers = head[h]
-
-    def data() -> Iterator[tuple[int, list]]:
-        for i, row in enumerate(head[h + 1 :], start=h + 2):
-            yield i, row
-        for i, row in enumerate(all_rows, start=len(head) + 1):
-            yield i, list(row)
-
-    def non_empty(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
-        for line, row in rows:
-            if any(_cell_text(c) is not None for c in row):
-                yield line, row
-
-    n = _rows_to_table(con, table, str(path), list(headers), non_empty(data()))
-    workbook.close()
-    notes = [f"sheet {ws.title!r}"] + ([f"header on row {h + 1}"] if h else [])
-    preamble = [" ".join(t for c in row if (t := _cell_text(c))) for row in head[:h]]
-    return RawTable(table, str(path), _unique_headers(list(headers)), n, [], notes, None, preamble)
+    which = (
+        ""
+        if sheet is not None
+        else " (first visible sheet" + (f"; hidden sheets not read: {hidden})" if hidden else ")")
+    )
+    notes = [f"sheet {ws.title!r}{which}"] + ([f"header on row {header_line}"] if header_line != 1 else [])
+    preamble = [" ".join(t for c in cells if (t := _cell_text(c))) for _, cells in head[:h]]
+    return RawTable(table, str(path), _unique_headers(headers), n, rejects, notes, None, preamble)
 
 
 def _walk_records(node: Any, parts: list[str], inherited: dict[str, Any], prefix: str) -> Iterator[tuple[Any, dict]]:
@@ -401,12 +642,29 @@ def _walk_records(node: Any, parts: list[str], inherited: dict[str, Any], prefix
         yield from _walk_records(child, rest, inherited, f"{key}." if key else "")
 
 
+# Marks a record that had a key twice (set by read_json's object_pairs_hook).
+_DUPLICATE_KEY = "\x00duplicate-key"
+_JSON_KINDS = {int: "number", float: "number", str: "string", bool: "true/false value", type(None): "null"}
+
+
 def read_json(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, records: str | None = None) -> RawTable:
     """Load JSON records. `records` is a path such as "batches[].rows[]": each `[]` walks a
     list, and scalar fields of the enclosing objects come along as `batches.period` and so on."""
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict:
+        # json keeps the last of two equal keys silently; such a record is quarantined instead.
+        record: dict = {}
+        for key, value in items:
+            if key in record:
+                duplicates.append(key)
+                return {_DUPLICATE_KEY: key, **dict(items)}
+            record[key] = value
+        return record
+
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            document = json.load(handle)
+            document = json.load(handle, object_pairs_hook=pairs)
     except UnicodeDecodeError:
         raise SourceError(f"{path}: JSON must be UTF-8.", file=str(path)) from None
     except json.JSONDecodeError as exc:
@@ -418,9 +676,13 @@ def read_json(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, records
     elif isinstance(document, list):
         parts = ["[]"]
     else:
-        keys = list(document) if isinstance(document, dict) else type(document).__name__
+        found_text = (
+            f"an object with keys {list(document)}"
+            if isinstance(document, dict)
+            else f"a single {_JSON_KINDS.get(type(document), type(document).__name__)}"
+        )
         raise SourceError(
-            f"{path}: expected a list of records at the top; found keys {keys}. "
+            f"{path}: expected a list of records at the top; found {found_text}. "
             'Set options.records to the path of the records, e.g. "batches[].rows[]".',
             file=str(path),
         )
@@ -442,7 +704,18 @@ def read_json(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, records
                     i,
                     None,
                     "not an object: each record must be a JSON object",
-                    json.dumps(record, ensure_ascii=False)[:10000],
+                    keep_raw(json.dumps(record, ensure_ascii=False)),
+                )
+            )
+            continue
+        if _DUPLICATE_KEY in record:
+            key = record.pop(_DUPLICATE_KEY)
+            rejects.append(
+                Reject(
+                    i,
+                    key,
+                    f"structure: key {key!r} appears twice in the record; which value is meant is unclear",
+                    keep_raw(json.dumps(record, ensure_ascii=False)),
                 )
             )
             continue
@@ -471,18 +744,18 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> RawT
         raise SourceError(f"{path}: not a readable Parquet file: {str(exc).splitlines()[0]}", file=str(path)) from None
     exprs = []
     for name, dtype, *_ in described:
-        quoted = '"' + name.replace('"', '""') + '"'
+        quoted = q(name)
         if dtype.endswith("[]"):
             exprs.append(f"array_to_string({quoted}, ';') as {quoted}")
         else:
             exprs.append(f"{quoted}::varchar as {quoted}")
     con.execute(
-        f"""create or replace table "{table}" as
+        f"""create or replace table {q(table)} as
             select {", ".join(exprs)}, $file as __file, (row_number() over ())::bigint as __line
             from read_parquet($p)""",
         {"p": str(path), "file": str(path)},
     )
-    n = con.execute(f'select count(*) from "{table}"').fetchone()[0]
+    n = con.execute(f"select count(*) from {q(table)}").fetchone()[0]
     return RawTable(table, str(path), [d[0] for d in described], n, [], [], None)
 
 
@@ -522,6 +795,7 @@ def read_any(
             sheet=options.get("sheet"),
             header_row=options.get("header_row"),
             header_markers=header_markers,
+            max_inflated_mb=float(options.get("max_inflated_mb", XLSX_MAX_INFLATED_MB)),
         )
     if fmt == "json":
         return read_json(con, path, table, records=options.get("records"))
@@ -538,11 +812,11 @@ def drop_raw(con: duckdb.DuckDBPyConnection, table: str) -> None:
         "select table_type from information_schema.tables where table_name = $t", {"t": table}
     ).fetchone()
     if kind and kind[0] == "VIEW":
-        con.execute(f'drop view "{table}"')
+        con.execute(f"drop view {q(table)}")
     elif kind:
-        con.execute(f'drop table "{table}"')
+        con.execute(f"drop table {q(table)}")
     for suffix in ("__data", "__gaps"):
-        con.execute(f'drop table if exists "{table}{suffix}"')
+        con.execute(f"drop table if exists {q(table + suffix)}")
 
 
 def temp_workdir(base: Path, prefix: str) -> Path:

@@ -28,17 +28,13 @@ from etl.schema import (
     YES_NO_UNKNOWN,
     Entity,
 )
+from etl.sqlquote import quote_ident, sql_literal
 
 SQL_DIR = Path(__file__).parent / "sql"
 
 
-def sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def q(name: str) -> str:
-    """Quote an identifier that comes from our own declarations or a file's headers."""
-    return '"' + name.replace('"', '""') + '"'
+# Identifiers from our declarations or a file's headers: the one audited helper (etl.sqlquote).
+q = quote_ident
 
 
 # Vocabularies checked for each entity column: a value outside one quarantines the row.
