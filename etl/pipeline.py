@@ -44,7 +44,7 @@ MART_MODELS = (
     "mart_consent",
 )
 # Tables a build carries over from the previous one for a source that failed this time.
-CARRIED_TABLES = tuple(e.stg_table for e in ENTITIES.values()) + ("quarantine",)
+CARRIED_TABLES = tuple(e.stg_table for e in ENTITIES.values()) + ("quarantine", "key_normalisations")
 
 
 @dataclass
@@ -154,7 +154,7 @@ def _carry_over(con: duckdb.DuckDBPyConnection, source: str, has_prev: bool) -> 
     for table in CARRIED_TABLES:
         try:
             con.execute(f"insert into {table} by name select * from prev.{table} where source = $s", {"s": source})
-            if table != "quarantine":
+            if table not in ("quarantine", "key_normalisations"):
                 kept += con.execute(f"select count(*) from {table} where source = $s", {"s": source}).fetchone()[0]
         except duckdb.Error:
             continue
@@ -212,6 +212,7 @@ def load_source(
             load_id=ctx.load_id,
             run_date=run_date,
             check_encoding=raw.encoding not in (None, "utf-8"),
+            decimal_separator=str(source.option("decimal_separator", ".")),
         )
         say(f"  validated and staged in {time.perf_counter() - t0:.1f} s")
         read += raw.rows + len(raw.rejects)

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow.compute as pc
 
 from etl.jurisdictions import aliases as jurisdiction_aliases
 from etl.schema import (
@@ -80,6 +81,15 @@ CROSS_RULES: dict[str, list[tuple[str, str, str, str]]] = {
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The SQL macros of macros.sql and provider_macros.sql (name matching), plus
     `jurisdiction_of(text)` built from etl.jurisdictions."""
+    # NFKC for keys, vectorised (DuckDB has NFC only): full-width Ｇ1 and G1 are one key.
+    con.create_function(
+        "nfkc",
+        lambda text: pc.utf8_normalize(text, form="NFKC"),
+        [duckdb.sqltype("VARCHAR")],
+        duckdb.sqltype("VARCHAR"),
+        type="arrow",
+        side_effects=False,
+    )
     con.execute((SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
     con.execute((SQL_DIR / "provider_macros.sql").read_text(encoding="utf-8"))
     con.execute("create or replace temp table ref_jurisdiction_aliases (alias_key varchar primary key, code varchar)")
@@ -108,14 +118,24 @@ class StageResult:
     quarantined: int
 
 
-def _typed_expr(entity: Entity, column: str, ctype: str) -> str:
+# How number text is read: options.decimal_separator declares it per source, never guessed.
+NUMBER_PARSERS = {".": "parse_number", ",": "parse_number_decimal_comma"}
+
+
+def _typed_expr(entity: Entity, column: str, ctype: str, decimal_separator: str = ".") -> str:
     raw = q(column)
+    parse = NUMBER_PARSERS[decimal_separator]
+    if column in entity.key:
+        # Look-alike keys (full-width, zero-width, BOM, no-break spaces) are one key.
+        return f"normalize_key({raw})"
     if ctype == "date":
         return f"parse_date({raw})"
     if ctype == "bigint":
-        return f"case when parse_number({raw}) = trunc(parse_number({raw})) then parse_number({raw})::hugeint end"
+        # parse_number gives only finite numbers (NaN, Infinity are not numbers); beyond 1e18 a
+        # number is not a plausible count and would not fit BIGINT, so it fails number_parses.
+        return f"whole_number({parse}({raw}))"
     if ctype == "double":
-        return f"parse_number({raw})"
+        return f"{parse}({raw})"
     if column == "jurisdiction_code":
         return f"jurisdiction_of({raw})"
     if ctype == "varchar[]":
@@ -123,9 +143,10 @@ def _typed_expr(entity: Entity, column: str, ctype: str) -> str:
     return f"clean_text({raw})"
 
 
-def _rules(entity: Entity, run_date: date) -> list[tuple[str, str, str, str]]:
+def _rules(entity: Entity, run_date: date, decimal_separator: str = ".") -> list[tuple[str, str, str, str]]:
     """(rule, column, violation predicate over typed columns, message expression)."""
     rules: list[tuple[str, str, str, str]] = []
+    parse = NUMBER_PARSERS[decimal_separator]
     latest = f"date {sql_literal(run_date.isoformat())}"
     earliest = f"date {sql_literal(entity.min_date)}"
     for col in entity.columns:
@@ -153,14 +174,22 @@ def _rules(entity: Entity, run_date: date) -> list[tuple[str, str, str, str]]:
                 )
             )
         if col.type in ("bigint", "double"):
+            text = f"clean_text({q(raw)})"
+            other = "," if decimal_separator == "." else "."
             rules.append(
                 (
                     "number_parses",
                     name,
-                    f"{q(name)} is null and clean_text({q(raw)}) is not null",
-                    f"'{name} ' || to_json(clean_text({q(raw)})) || ' is not a "
-                    + ("whole number" if col.type == "bigint" else "number")
-                    + "'",
+                    f"{q(name)} is null and {text} is not null",
+                    f"{sql_literal(name + ' ')} || to_json({text}) || case "
+                    f"when {parse}({text}) is null and contains({text}, {sql_literal(other)}) then "
+                    + sql_literal(
+                        f" is not a number in this source's format (decimal separator {decimal_separator!r}); "
+                        f"if the file writes decimals as 12{other}5, set options.decimal_separator = {other!r}"
+                    )
+                    + f" when {parse}({text}) is null then ' is not a number' "
+                    f"when abs({parse}({text})) >= 1e18 then ' is implausibly large' "
+                    "else ' is not a whole number' end",
                 )
             )
             rules.append(
@@ -193,6 +222,15 @@ def _rules(entity: Entity, run_date: date) -> list[tuple[str, str, str, str]]:
                 )
             )
         if col.type == "varchar":
+            # A NUL is never text: a file with one is corrupt at that row, not binary as a whole.
+            rules.append(
+                (
+                    "control_character",
+                    name,
+                    f"contains({q(name)}, chr(0))",
+                    sql_literal(f"{name} holds a NUL byte; remove it from the file (or re-export the file)"),
+                )
+            )
             rules.append(
                 (
                     "encoding",
@@ -218,14 +256,15 @@ def stage(
     load_id: str,
     run_date: date,
     check_encoding: bool = True,
+    decimal_separator: str = ".",
 ) -> StageResult:
     """Type and validate `prestaged`; append good rows to the stg table and the rest to quarantine."""
     entity = ENTITIES[entity_name]
     typed_cols = ", ".join(
-        f"{_typed_expr(entity, c.name, c.type)} as {q(c.name)}, {q(c.name)} as {q('raw__' + c.name)}"
+        f"{_typed_expr(entity, c.name, c.type, decimal_separator)} as {q(c.name)}, {q(c.name)} as {q('raw__' + c.name)}"
         for c in entity.columns
     )
-    rules = _rules(entity, run_date)
+    rules = _rules(entity, run_date, decimal_separator)
     if not check_encoding:
         # DuckDB's reader already rejects invalid UTF-8; U+FFFD can only come from our own
         # transcoding (GB18030 with replacement), so the check is needed only then.
@@ -236,7 +275,8 @@ def stage(
     )
     key = ", ".join(q(k) for k in entity.key)
     key_not_null = " and ".join(f"{q(k)} is not null" for k in entity.key)
-    raw_names = ", ".join(q("raw__" + c.name) for c in entity.columns)
+    # The raw text of key columns stays beside the normalised key (key_normalisations below).
+    raw_names = ", ".join(q("raw__" + c.name) for c in entity.columns if c.name not in entity.key)
     # Cheap first: one boolean per row. The error list is built only for the rows that failed.
     any_failed = " or ".join(f"coalesce({pred}, false)" for _rule, _col, pred, _msg in rules)
     con.execute(
@@ -292,6 +332,18 @@ def stage(
         {"source": source, "load_id": load_id},
     )
     loaded = con.execute("select count(*) from __checked where __errors is null").fetchone()[0]
+    for k in entity.key:
+        # Normalising a key must not lose what the file said: the raw value is kept here.
+        con.execute(
+            f"""
+            insert into key_normalisations
+            select $load_id, $source, __file, __line, $column, {q("raw__" + k)}::varchar, {q(k)}::varchar
+            from __checked
+            where __errors is null and {q("raw__" + k)}::varchar is distinct from {q(k)}::varchar
+                and clean_text({q("raw__" + k)}::varchar) is distinct from {q(k)}::varchar
+            """,
+            {"load_id": load_id, "source": source, "column": k},
+        )
     con.execute(
         f"""
         insert into quarantine

@@ -14,6 +14,18 @@ create table if not exists quarantine (
     kind varchar not null,  -- 'invalid' (a rule failed) or 'unreadable' (the reader rejected it)
 );
 
+-- Keys that loaded after normalisation (look-alike characters removed), with the raw value the
+-- file held, so that nothing the file said is lost.
+create table if not exists key_normalisations (
+    load_id varchar not null,
+    source varchar not null,
+    source_file varchar,
+    source_line bigint,
+    key_column varchar not null,
+    raw_value varchar,
+    key_value varchar,
+);
+
 -- One row per run and source.
 create table if not exists etl_runs (
     load_id varchar not null,

@@ -64,11 +64,40 @@ create or replace macro date_note(t) as case when regexp_matches(t, '[^0-9/.\s-]
     '^[\s(\[]+|[\s)\]]+$', '', 'g'
 )), '') end;
 
--- A number from text with thousands separators or spaces; null when it is not one.
-create or replace macro parse_number(t) as coalesce(
-    try_cast(t as double),
-    try_cast(regexp_replace(to_halfwidth(t), '[,\s_]', '', 'g') as double)
-);
+-- Number text without spaces of any kind (thin, no-break, ideographic) and underscores.
+create or replace macro number_text(t) as
+    regexp_replace(to_halfwidth(trim(t)), '[\s_\x{00A0}\x{2009}\x{202F}]', '', 'g');
+
+-- Only finite numbers are numbers (NaN and Infinity are not); -0 is 0.
+create or replace macro finite_or_null(x) as case when isfinite(x) then x + 0.0 end;
+
+-- A number from text, with thousands commas (1,234.5) or spaces; null when it is not one.
+-- A comma that is not a thousands separator (12,5 or 1.234,5) is never guessed at: the value
+-- is not a number unless the source declares options.decimal_separator = ",".
+create or replace macro parse_number(t) as finite_or_null(case
+    when not contains(number_text(t), ',') then try_cast(number_text(t) as double)
+    when regexp_full_match(number_text(t), '[+-]?\d{1,3}(,\d{3})+(\.\d+)?')
+        then try_cast(replace(number_text(t), ',', '') as double)
+end);
+
+-- The same with a decimal comma: 12,5 and 1.234,5 (dots or spaces between thousands).
+create or replace macro parse_number_decimal_comma(t) as finite_or_null(case
+    when regexp_full_match(number_text(t), '[+-]?\d{1,3}(\.\d{3})+(,\d+)?')
+        then try_cast(replace(replace(number_text(t), '.', ''), ',', '.') as double)
+    when regexp_full_match(number_text(t), '[+-]?\d+(,\d+)?')
+        then try_cast(replace(number_text(t), ',', '.') as double)
+end);
+
+-- A whole number that fits BIGINT, or null.
+create or replace macro whole_number(x) as case when x = trunc(x) and abs(x) < 1e18 then x::bigint end;
+
+-- A key as it is compared for duplicates: NFKC (full-width to half-width), without zero-width
+-- characters, soft hyphens or BOMs, trimmed of every kind of space (U+00A0 from PDF and web
+-- copies included). ASCII keys skip the Python NFKC call.
+create or replace macro normalize_key(t) as nullif(regexp_replace(
+    case when regexp_matches(t, '[^\x00-\x7F]') then nfkc(t) else t end,
+    '^[\s\p{Z}]+|[\s\p{Z}]+$|[\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{00AD}]', '', 'g'
+), '');
 
 -- Split a multi-value text on any of the separators the sources use.
 create or replace macro split_values(t, seps) as list_filter(
