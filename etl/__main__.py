@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from etl.errors import EtlError, LockBusy, UsageError
+from etl.errors import EtlError, LockBusy, UsageError, environment_cause
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
 DEFAULT_SOURCES = Path("data/sources.toml")
@@ -143,29 +143,39 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _failure(exc: BaseException) -> tuple[str, int, str]:
+    """(message, exit code, kind) for an error that ends a command."""
+    if isinstance(exc, UsageError):
+        return str(exc), 2, "usage"
+    if isinstance(exc, LockBusy):
+        return str(exc), 1, "busy"
+    if isinstance(exc, EtlError):
+        return str(exc), 1, "error"
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted; the live warehouse is unchanged", 1, "interrupted"
+    cause = environment_cause(exc)
+    first_line = str(exc).splitlines()[0] if str(exc) else ""
+    if cause:
+        return f"{cause} ({type(exc).__name__}: {first_line})", 1, "environment"
+    return (
+        f"unexpected {type(exc).__name__}: {first_line}. Please report this with the command you ran.",
+        1,
+        "unexpected",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"run": _cmd_run, "status": _cmd_status, "sample": _cmd_sample, "brief": _cmd_brief}
     try:
         return handlers[args.command](args)
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except LockBusy as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except EtlError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; the live warehouse is unchanged", file=sys.stderr)
-        return 1
-    except Exception as exc:  # the one boundary: never show a raw traceback to a CLI user
-        print(
-            f"error: unexpected {type(exc).__name__}: {exc}. Please report this with the command you ran.",
-            file=sys.stderr,
-        )
-        return 1
+    except (Exception, KeyboardInterrupt) as exc:  # the one boundary: never a raw traceback
+        message, code, kind = _failure(exc)
+        print(message if kind == "interrupted" else f"error: {message}", file=sys.stderr)
+        if getattr(args, "json", False):
+            # A scheduler reading --json gets a document on every exit path, not only on success.
+            print(json.dumps({"ok": False, "exit_code": code, "error": kind, "message": message}, ensure_ascii=False))
+        return code
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from etl import __version__, publish
 from etl.adapters import ADAPTERS
 from etl.adapters.base import Context
 from etl.config import Config, Source
-from etl.errors import SourceError
+from etl.errors import EnvironmentFailure, EtlError, SourceError, environment_cause
 from etl.jurisdictions import reference_rows
 from etl.readers import drop_raw, fetch, read_any, temp_workdir
 from etl.schema import ENTITIES
@@ -266,10 +266,18 @@ def run(
             )
             con.execute("detach database prev")
             con.execute("checkpoint")
-        except BaseException:
-            con.close()
+        except BaseException as exc:
+            with contextlib.suppress(duckdb.Error):
+                con.close()
             build.unlink(missing_ok=True)
             shutil.rmtree(workdir, ignore_errors=True)
+            cause = None if isinstance(exc, EtlError) else environment_cause(exc)
+            if cause:
+                first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise EnvironmentFailure(
+                    f"could not build the warehouse beside {db}: {cause} ({first_line}). "
+                    "The live warehouse is unchanged."
+                ) from None
             raise
         con.close()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -291,13 +299,21 @@ def _load_one(con, source: Source, load_id: str, has_prev: bool, workdir: Path, 
         con.execute("commit")
         message = "; ".join(ctx.notes)
     except Exception as exc:  # noqa: BLE001 - one source's failure must never stop the others
-        con.execute("rollback")
+        # DuckDB may have ended the transaction itself (a failed write aborts it): a rollback
+        # that fails again must not hide the real error nor stop the other sources.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         status = "failed"
         kept = _carry_over(con, source.name, has_prev)
         data_load_id = _previous_data_load(con, source.name, has_prev)
         if not isinstance(exc, SourceError):
             first_line = str(exc).splitlines()[0] if str(exc) else ""
-            exc = SourceError(f"{source.location}: could not be loaded ({type(exc).__name__}: {first_line})")
+            cause = environment_cause(exc)
+            exc = SourceError(
+                f"{source.location}: could not be loaded: {cause} ({type(exc).__name__}: {first_line})"
+                if cause
+                else f"{source.location}: could not be loaded ({type(exc).__name__}: {first_line})"
+            )
         message = f"{exc} (kept {kept} rows from the previous load)" if kept else str(exc)
     seconds = time.perf_counter() - t0
     con.execute(
