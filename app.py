@@ -79,6 +79,7 @@ with st.sidebar:
         key=state.K_PERIOD,
     )
     if st.session_state[state.K_PERIOD] == "custom":
+        state.clamp_custom_range(today)
         col_from, col_to = st.columns(2)
         col_from.date_input(t("period_from"), key=state.K_FROM, min_value=date(1980, 1, 1), max_value=today)
         col_to.date_input(t("period_to"), key=state.K_TO, min_value=date(1980, 1, 1), max_value=today)

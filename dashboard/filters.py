@@ -196,6 +196,14 @@ def parse_query_params(
         notices.append(("from", start_text))
     if end_text and end is None:
         notices.append(("to", end_text))
+    # A shared link outlives its day: a range reaching past today is cut at today (the date
+    # widgets cannot show a future date), and the link's own value is named in a notice.
+    if end is not None and end > today:
+        notices.append(("to", end_text or ""))
+        end = today
+    if start is not None and start > today:
+        notices.append(("from", start_text or ""))
+        start = today
     if (start_text or end_text) and period == DEFAULT_PERIOD and "period" not in qp:
         period = "custom"  # a link with only from/to means a custom range
     if period == "custom" and start is not None and end is None:
@@ -207,7 +215,7 @@ def parse_query_params(
         if bounds[0] is not None and bounds[0] < EPOCH:
             raise ValueError("before epoch")
     except ValueError:
-        notices.append(("period", period if period != "custom" else f"{start_text}..{end_text}"))
+        notices.append(("period", period if period != "custom" else f"{start_text or ''}..{end_text or ''}"))
         period = DEFAULT_PERIOD
         bounds = period_bounds(period, today)
 

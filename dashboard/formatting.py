@@ -7,6 +7,7 @@ amount in yuan and *_date a calendar date. Tables, hover labels and KPI cards al
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 from typing import Any
 
@@ -79,3 +80,33 @@ def column_config(columns: list[str], labels: dict[str, str] | None = None) -> d
             # TextColumn, never LinkColumn/Markdown: source text must not become a live link.
             config[column] = st.column_config.TextColumn(label)
     return config
+
+
+# Bidirectional controls (embeddings, overrides, isolates, marks). In a name they can make
+# "\u202emoc.live\u202c Corp" read as "proC evil.com". The data keeps them as published; the
+# display shows each as a visible tag, so what a reader sees is what the text holds.
+BIDI_CONTROLS = {
+    "\u061c": "ALM",
+    "\u200e": "LRM",
+    "\u200f": "RLM",
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
+}
+_BIDI = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
+
+
+def show_controls(value: Any) -> Any:
+    """Text with every bidirectional control shown as a visible tag ([U+202E RLO]); other
+    values (numbers, dates, None) unchanged, lists element by element."""
+    if isinstance(value, str):
+        return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X} {BIDI_CONTROLS[m.group()]}]", value)
+    if isinstance(value, (list, tuple)):
+        return [show_controls(v) for v in value]
+    return value

@@ -43,8 +43,9 @@ def _load_widgets(f: Filters) -> None:
     ss = st.session_state
     ss[K_LANG] = f.lang
     ss[K_PERIOD] = f.period
-    ss[K_FROM] = f.start or (f.today - timedelta(days=364))
-    ss[K_TO] = f.end or f.today
+    # The custom-range widgets accept EPOCH..today only; a preset such as this year ends later.
+    ss[K_FROM] = _within(f.start or (f.today - timedelta(days=364)), f.today)
+    ss[K_TO] = _within(f.end or f.today, f.today)
     ss[K_JUR] = list(f.jurisdictions)
     ss[K_REG] = list(f.registries)
     ss[K_Q] = f.provider
@@ -79,11 +80,26 @@ def reset() -> None:
     _load_widgets(Filters(lang=lang).with_period(DEFAULT_PERIOD))
 
 
+def _within(day: date, today: date) -> date:
+    return min(max(day, EPOCH), today)
+
+
+def clamp_custom_range(today: date) -> None:
+    """Keep the custom range inside the date widgets' EPOCH..today, whatever set it (a URL, a
+    clicked month, a preset, or a session left open past midnight): a value outside would raise
+    StreamlitValueAboveMaxError in the widget."""
+    ss = st.session_state
+    for key in (K_FROM, K_TO):
+        if isinstance(ss.get(key), date):
+            ss[key] = _within(ss[key], today)
+
+
 def set_period_range(start: date, end: date) -> None:
     """Callback helper: focus the period on a range (e.g. a clicked month)."""
+    today = date.today()
     st.session_state[K_PERIOD] = "custom"
-    st.session_state[K_FROM] = start
-    st.session_state[K_TO] = end
+    st.session_state[K_FROM] = _within(start, today)
+    st.session_state[K_TO] = _within(end, today)
 
 
 def set_values(key: str, values: list[str]) -> None:

@@ -17,7 +17,7 @@ from dashboard import queries, state
 from dashboard.cache import cached
 from dashboard.export import to_csv_bytes
 from dashboard.filters import Filters
-from dashboard.formatting import column_config, format_change, format_value
+from dashboard.formatting import column_config, format_change, format_value, show_controls
 from dashboard.i18n import translator
 from dashboard.kpis import Kpi
 from dashboard.warehouse import WarehouseMissing, db_path
@@ -39,7 +39,7 @@ PAGE_FILES = {
 
 def md_escape(text: object) -> str:
     """Text from a source or config, made inert for markdown (no links, no emphasis, no HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    return _MD_SPECIAL.sub(r"\\\1", show_controls(str(text)))
 
 
 FRAME_RAN = "_frame_ran"
@@ -155,9 +155,13 @@ def table(
     on_select: Callable[[], None] | str = "ignore",
 ) -> Any:
     """A read-only table. Cells are plain text or numbers: nothing from a source is rendered
-    as markdown, HTML or a link."""
+    as markdown, HTML or a link, and bidirectional controls are shown, not obeyed."""
+    shown = df.copy()
+    for column in shown.columns:
+        if shown[column].dtype == object:
+            shown[column] = shown[column].map(show_controls)
     return st.dataframe(
-        df,
+        shown,
         hide_index=True,
         column_config=column_config(list(df.columns), labels),
         key=key,

@@ -107,6 +107,16 @@ def app_test(query_params: dict[str, str] | None = None, timeout: float = 30):
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (query_params or {}).items():
         at.query_params[key] = value
+    # Any exception element reaching the page fails the test, on every run (at.run(), a widget's
+    # .run(), switch_page): the browser must never be where an error is found.
+    run_once = at._run
+
+    def run_and_check(*args, **kwargs):
+        result = run_once(*args, **kwargs)
+        assert not result.exception, [e.value for e in result.exception]
+        return result
+
+    at._run = run_and_check
     return at
 
 
