@@ -98,7 +98,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     else:
         for s in result.sources:
             line = f"{s.source}: {s.status}, {s.rows_loaded:,} loaded, {s.rows_quarantined:,} quarantined"
-            print(line if s.status == "loaded" else f"{line}: {s.message}")
+            # A loaded source's notes say what was read (sheet, header row, skipped rows).
+            if s.status == "loaded":
+                print(f"{line} ({s.message})" if s.message else line)
+            else:
+                print(f"{line}: {s.message}")
         print(f"load {result.load_id} published to {result.db} in {result.seconds:.1f} s")
     return 0 if result.ok else 1
 

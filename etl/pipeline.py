@@ -57,6 +57,7 @@ class SourceResult:
     rows_quarantined: int = 0
     seconds: float = 0.0
     message: str = ""
+    rows_skipped: int = 0
 
 
 @dataclass
@@ -174,7 +175,8 @@ def _previous_data_load(con: duckdb.DuckDBPyConnection, source: str, has_prev: b
 def load_source(
     ctx: Context, workdir: Path, run_date, say: Callable[[str], None]
 ) -> tuple[int, int, int, str, list[str]]:
-    """Extract, validate and load one source. Returns read, loaded, quarantined, sha256, headers."""
+    """Extract, validate and load one source. Returns read, loaded, quarantined, sha256, headers;
+    rows left out on purpose (repeated headers) are counted in ctx.skipped."""
     source = ctx.source
     adapter = ADAPTERS[source.adapter]
     if source.is_url:
@@ -318,7 +320,7 @@ def _load_one(con, source: Source, load_id: str, has_prev: bool, workdir: Path, 
     seconds = time.perf_counter() - t0
     con.execute(
         """insert into etl_runs values ($load_id, $source, $entity, $adapter, $location, $started, $finished,
-           $status, $read, $loaded, $quarantined, $sha, $headers, $message)""",
+           $status, $read, $loaded, $quarantined, $sha, $headers, $message, $skipped)""",
         {
             "load_id": load_id,
             "source": source.name,
@@ -334,6 +336,7 @@ def _load_one(con, source: Source, load_id: str, has_prev: bool, workdir: Path, 
             "sha": sha,
             "headers": headers,
             "message": message,
+            "skipped": ctx.skipped if status == "loaded" else 0,
         },
     )
     con.execute(
@@ -356,4 +359,5 @@ def _load_one(con, source: Source, load_id: str, has_prev: bool, workdir: Path, 
         )
     else:
         say(f"  {source.name}: FAILED: {message}")
-    return SourceResult(source.name, source.entity, status, read, loaded, quarantined, seconds, message)
+    skipped = ctx.skipped if status == "loaded" else 0
+    return SourceResult(source.name, source.entity, status, read, loaded, quarantined, seconds, message, skipped)

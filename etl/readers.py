@@ -359,7 +359,7 @@ def read_csv(
     for t in (rejects_table, scan_table):
         con.execute(f"drop table if exists {q(t)}")
     rows = con.execute(f"select count(*) from {q(table)}").fetchone()[0]
-    notes = [f"encoding {enc}"] + ([f"header on line {skip + 1}"] if skip else [])
+    notes = [f"encoding {enc}"] + ([f"header on line {skip + 1}"] if skip else []) + _renamed(first_rows[skip])
     return RawTable(table, str(path), headers, rows, rejects, notes, enc, preamble)
 
 
@@ -395,6 +395,13 @@ def _rows_to_table(
     con.execute(f"create or replace table {q(table)} as select * from __arrow_rows")
     con.unregister("__arrow_rows")
     return len(lines)
+
+
+def _renamed(headers: list[Any]) -> list[str]:
+    """A note naming headers that repeat an earlier one (DuckDB ignores case) and their new names."""
+    pairs = [(str(h).strip(), u) for h, u in zip(headers, _unique_headers(headers), strict=True) if h is not None]
+    renamed = [f"{h!r} as {u!r}" for h, u in pairs if h and h != u and not u.startswith("column")]
+    return [f"repeated header(s) renamed: {', '.join(renamed)}"] if renamed else []
 
 
 def _unique_headers(headers: list[Any]) -> list[str]:
@@ -610,7 +617,11 @@ def read_xlsx(
         if sheet is not None
         else " (first visible sheet" + (f"; hidden sheets not read: {hidden})" if hidden else ")")
     )
-    notes = [f"sheet {ws.title!r}{which}"] + ([f"header on row {header_line}"] if header_line != 1 else [])
+    notes = (
+        [f"sheet {ws.title!r}{which}"]
+        + ([f"header on row {header_line}"] if header_line != 1 else [])
+        + _renamed([_cell_text(c) for c in headers])
+    )
     preamble = [" ".join(t for c in cells if (t := _cell_text(c))) for _, cells in head[:h]]
     return RawTable(table, str(path), _unique_headers(headers), n, rejects, notes, None, preamble)
 

@@ -161,7 +161,8 @@ def _rules(entity: Entity, run_date: date, decimal_separator: str = ".") -> list
                     "date_parses",
                     name,
                     f"{q(name)} is null and clean_text({q(raw)}) is not null",
-                    f"'{name} ' || to_json(clean_text({q(raw)})) || ' is not a date; expected YYYY-MM-DD or YYYY/M/D'",
+                    f"{sql_literal(name + ' ')} || to_json(clean_text({q(raw)})) "
+                    "|| ' is not a date; expected YYYY-MM-DD or YYYY/M/D'",
                 )
             )
             rules.append(
@@ -169,8 +170,8 @@ def _rules(entity: Entity, run_date: date, decimal_separator: str = ".") -> list
                     "date_plausible",
                     name,
                     f"{q(name)} > {latest} or {q(name)} < {earliest}",
-                    f"'{name} ' || {q(name)} || ' is ' || case when {q(name)} > {latest} "
-                    f"then 'in the future' else 'before {entity.min_date}' end",
+                    f"{sql_literal(name + ' ')} || {q(name)} || ' is ' || case when {q(name)} > {latest} "
+                    f"then 'in the future' else {sql_literal('before ' + entity.min_date)} end",
                 )
             )
         if col.type in ("bigint", "double"):
@@ -197,7 +198,7 @@ def _rules(entity: Entity, run_date: date, decimal_separator: str = ".") -> list
                     "number_range",
                     name,
                     f"{q(name)} < 0 or {q(name)} > 1e15",
-                    f"'{name} ' || {q(name)} || "
+                    f"{sql_literal(name + ' ')} || {q(name)} || "
                     f"case when {q(name)} < 0 then ' is negative' else ' is implausibly large' end",
                 )
             )
@@ -209,7 +210,8 @@ def _rules(entity: Entity, run_date: date, decimal_separator: str = ".") -> list
                     "known_value",
                     name,
                     f"{q(name)} is not null and not list_contains({listed}, {q(name)})",
-                    f"'{name} ' || to_json({q(name)}) || ' is not one of {', '.join(vocab)}'",
+                    f"{sql_literal(name + ' ')} || to_json({q(name)}) || "
+                    + sql_literal(" is not one of " + ", ".join(vocab)),
                 )
             )
         if name == "jurisdiction_code":

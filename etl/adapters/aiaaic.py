@@ -73,34 +73,46 @@ def names_sql(expr: str) -> str:
     )
 
 
-def _subheaders(ctx: Context, raw: RawTable, id_expr: str) -> dict[str, str]:
-    """Sub-header text per column, from the first row with no ID and some text (the 3rd header row)."""
+def _subheaders(ctx: Context, raw: RawTable, id_expr: str) -> tuple[dict[str, str], int | None]:
+    """Sub-header text per column and its line: the first non-blank row under the header, when
+    it has no ID (the 3rd header row). A later row without an ID is data missing its ID."""
     cols = list(raw.headers)
     any_text = " or ".join(f"clean_text({q(h)}) is not null" for h in cols)
     row = ctx.con.execute(
-        f"""select {", ".join(f"clean_text({q(h)})" for h in cols)} from {q(raw.table)}
-            where clean_text({id_expr}) is null and coalesce({any_text}, false)
+        f"""select __line, {", ".join(f"clean_text({q(h)})" for h in cols)} from {q(raw.table)}
+            where coalesce({any_text}, false)
             order by __line limit 1"""
     ).fetchone()
-    return {h: v for h, v in zip(cols, row or [], strict=False) if v}
+    if (
+        not row
+        or ctx.con.execute(
+            f"select clean_text({id_expr}) is not null from {q(raw.table)} where __line = $l", {"l": row[0]}
+        ).fetchone()[0]
+    ):
+        return {}, None
+    return {h: v for h, v in zip(cols, row[1:], strict=False) if v}, row[0]
 
 
 def prestage(ctx: Context, raw: RawTable) -> str:
     found = resolve_columns(raw, WANTED, REQUIRED, ctx.source)
     ident = f"clean_text({found['incident_id']})"
-    subheaders = _subheaders(ctx, raw, found["incident_id"])
+    subheaders, sub_line = _subheaders(ctx, raw, found["incident_id"])
     by_sub = {v.lower(): h for h, v in subheaders.items()}
     country_col = q(by_sub["jurisdiction"]) if "jurisdiction" in by_sub else text_or_null(found, "country")
     all_text = " or ".join(f"clean_text({q(h)}) is not null" for h in raw.headers)
     table = q(raw.table)
+    # Left out: the sub-header row and blank rows. A row with text but no ID is kept, and fails
+    # the required rule into quarantine rather than vanishing.
+    keep = f"({ident} is not null or (coalesce({all_text}, false) and __line is distinct from {int(sub_line or 0)}))"
     skipped = ctx.con.execute(
-        f"select count(*) filter (where {ident} is null and coalesce({all_text}, false)), "
+        f"select count(*) filter (where __line = {int(sub_line or 0)}), "
         f"count(*) filter (where not coalesce({all_text}, false)) from {table}"
     ).fetchone()
     if skipped[0]:
         ctx.notes.append(f"{skipped[0]} sub-header row(s) without an ID skipped")
     if skipped[1]:
         ctx.notes.append(f"{skipped[1]} blank row(s) skipped")
+    ctx.skipped += skipped[0] + skipped[1]
     duplicates = ctx.con.execute(
         f"select {ident}, count(*) from {table} where {ident} is not null group by 1 having count(*) > 1 order by 1"
     ).fetchall()
@@ -173,7 +185,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
                 raw.*,
                 list_concat(coalesce({developers}, []), coalesce({deployers}, [])) as __providers,
             from {table} as raw
-            where {ident} is not null
+            where {keep}
         )
         select
             {columns}

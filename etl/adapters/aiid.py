@@ -152,7 +152,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
             "title": title,
             "description": text_or_null(found, "description"),
             "provider_names": "list_filter(__providers, lambda x, i: list_position(__providers, x) = i)",
-            "category": f"case when regexp_matches({title}, '{DEEPFAKE_PATTERN}') then 'deepfake' "
+            "category": f"case when regexp_matches({title}, {sql_literal(DEEPFAKE_PATTERN)}) then 'deepfake' "
             "else coalesce(mit.mit_category, 'other') end",
             "url": f"'https://incidentdatabase.ai/cite/' || {ident}",
         },

@@ -22,6 +22,9 @@ class Context:
     source: Source
     load_id: str
     notes: list[str] = field(default_factory=list)
+    # Rows an adapter leaves out on purpose (repeated headers, blank rows); reported on their own
+    # so that rows read = loaded + quarantined + skipped holds for every source.
+    skipped: int = 0
 
 
 def header_key(text: str) -> str:

@@ -77,6 +77,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
     skipped = ctx.con.execute(f"select count(*) from {table} where {subheader}").fetchone()[0]
     if skipped:
         ctx.notes.append(f"{skipped} repeated header row(s) skipped")
+        ctx.skipped += skipped
     remarks = f"clean_text({text_or_null(found, 'remarks')})"
     counts = ctx.con.execute(
         f"""select count(*) filter (where regexp_matches({remarks}, '注销|撤销')),
@@ -135,7 +136,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
             case when regexp_matches(__remarks, '注销|撤销') then 'cancelled' else 'active' end as status,
             case
                 when regexp_matches(__remarks, '注销|撤销')
-                    then nullif(regexp_extract(__remarks, '{MONTH_IN_TEXT}', 1), '')
+                    then nullif(regexp_extract(__remarks, {sql_literal(MONTH_IN_TEXT)}, 1), '')
             end as cancelled_date,
             __remarks as remarks,
             __file,

@@ -51,6 +51,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
     skipped = ctx.con.execute(f"select count(*) from {q(raw.table)} where {subheader}").fetchone()[0]
     if skipped:
         ctx.notes.append(f"{skipped} embedded sub-header row(s) skipped")
+        ctx.skipped += skipped
     batch = (
         ctx.source.option("batch")
         or next((b for line in raw.preamble if (b := batch_from_text(line))), None)

@@ -14,6 +14,8 @@ import unicodedata
 
 import duckdb
 
+from etl.sqlquote import quote_ident as q
+
 COUNTRIES: dict[str, tuple[str, ...]] = {
     "AE": ("United Arab Emirates", "UAE", "UAE/Dubai", "Dubai", "UAE - Abu Dhabi", "Abu Dhabi"),
     "AF": ("Afghanistan",),
@@ -256,9 +258,9 @@ def resolve(
     lookup = install_table(con)
     con.execute(
         f"""
-        create or replace temp table "{name}" as
+        create or replace temp table {q(name)} as
         with texts as (
-            select distinct clean_text({expr}) as text from "{raw_table}"
+            select distinct clean_text({expr}) as text from {q(raw_table)}
             where clean_text({expr}) is not null and ({where})
         ),
         parts as (
@@ -300,5 +302,5 @@ def resolve(
         from final
         """
     )
-    unknown = [r[0] for r in con.execute(f'select distinct unnest(unknown) from "{name}" order by 1').fetchall()]
+    unknown = [r[0] for r in con.execute(f"select distinct unnest(unknown) from {q(name)} order by 1").fetchall()]
     return name, unknown

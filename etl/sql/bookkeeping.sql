@@ -42,6 +42,7 @@ create table if not exists etl_runs (
     input_sha256 varchar,
     headers varchar[],
     message varchar,
+    rows_skipped bigint,  -- left out on purpose: repeated header rows, blank rows (see message)
 );
 
 -- The current declaration of every source, with its attribution and licence notes.
