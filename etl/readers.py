@@ -86,13 +86,26 @@ def keep_raw(data: bytes | str, total: int | None = None, digest: str | None = N
     return text
 
 
+def _record_start(handle: Any, position: int, eol: bytes) -> int:
+    """Where a record starts. DuckDB 2.0's line_byte_position is one past the record's first
+    byte; checked against the file (the byte before a record is a line end) rather than trusted."""
+    for start in (position - 1, position):
+        if start == 0:
+            return 0
+        if start > 0:
+            handle.seek(start - 1)
+            if handle.read(1) == eol[-1:]:
+                return start
+    return max(position - 1, 0)
+
+
 def _record_bytes(path: Path, offset: int, lines: int, eol: bytes = b"\n") -> str:
     """The bytes of a record from its first byte to the end of its `lines`-th line."""
     import hashlib
 
     h, kept, total, seen = hashlib.sha256(), bytearray(), 0, 0
     with open(path, "rb") as handle:
-        handle.seek(offset)
+        handle.seek(_record_start(handle, offset, eol))
         while chunk := handle.read(1 << 16):
             cut, start = len(chunk), 0
             while seen < lines and (end := chunk.find(eol, start)) >= 0:

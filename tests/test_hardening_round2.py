@@ -9,17 +9,20 @@ from __future__ import annotations
 import ast
 import codecs
 import csv
+import hashlib
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.readers import _unique_headers, read_csv
+from etl.readers import RAW_KEEP_BYTES, _unique_headers, read_csv
 from tests.conftest import FIXTURES, ROOT, query, run_cli, write_config
 
 GOOD_CONSENT = FIXTURES / "canonical" / "consent.csv"
@@ -322,3 +325,218 @@ def test_9_look_alike_keys_are_one_key_and_the_raw_value_is_kept(tmp_path):
     assert [(line, rules) for line, rules, _ in quarantined] == [(n, ["duplicate_key"]) for n in (3, 4, 5, 6, 7)]
     # The raw record keeps what the file held, look-alike characters included.
     assert [json.loads(raw)["incident_id"] for _, _, raw in quarantined] == variants[1:6]
+
+
+# --- 5 and 7. XLSX: memory caps, the first visible sheet, cells that cannot be read ---------------
+
+GENAI_HEADER = ["序号", "属地", "大模型名称", "备案单位", "备案编号", "备案时间"]
+
+
+def genai_row(i: int) -> list:
+    return [i, "北京市", f"模型{i}", "北京百度网讯科技有限公司", f"Beijing-Model{i}-20230821", "2023/8/31"]
+
+
+def genai_source(name: str, location: str, **options) -> dict:
+    source = {"name": name, "entity": "registrations", "adapter": "cac_genai", "registry": "g", "location": location}
+    return {**source, "options": options} if options else source
+
+
+def rewrite_sheet(path: Path, change) -> None:
+    """Rewrite xl/worksheets/sheet1.xml of a workbook with `change(xml) -> xml`."""
+    with zipfile.ZipFile(path) as src:
+        parts = {info.filename: src.read(info.filename) for info in src.infolist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = change(parts[name].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for part, data in parts.items():
+            dst.writestr(part, data)
+
+
+def test_5_a_declared_dimension_of_every_column_is_not_trusted(tmp_path):
+    import tracemalloc
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(GENAI_HEADER)
+    for i in range(1, 2001):
+        sheet.append(genai_row(i))
+    path = tmp_path / "wide.xlsx"
+    workbook.save(path)
+    rewrite_sheet(path, lambda xml: re.sub(r'<dimension ref="[^"]+"\s*/>', '<dimension ref="A1:XFD1048576"/>', xml))
+    assert b"A1:XFD1048576" in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    from etl.readers import read_xlsx
+
+    con = duckdb.connect()
+    tracemalloc.start()
+    raw = read_xlsx(con, path, "raw_wide", header_markers=("序号",))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert raw.rows == 2000 and raw.headers == GENAI_HEADER
+    # Padded to 16,384 cells, 2,000 rows held 1.8 GB; read by their data they need a few MB.
+    assert peak < 64 * (1 << 20), peak
+
+
+def test_5_inflated_size_and_column_caps_fail_the_file_clearly(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(GENAI_HEADER)
+    workbook.active.append(genai_row(1))
+    workbook.save(tmp_path / "bomb.xlsx")
+    # 3 MB of whitespace inflating from a few KB, against a 1 MB cap declared for the source.
+    rewrite_sheet(tmp_path / "bomb.xlsx", lambda xml: xml.replace("<sheetData>", "<sheetData>" + " " * (3 << 20)))
+    wide = openpyxl.Workbook()
+    wide.active.append(GENAI_HEADER)
+    wide.active.cell(row=1, column=5000, value="stray")
+    wide.active.append(genai_row(1))
+    wide.save(tmp_path / "wide.xlsx")
+    sources = [genai_source("bomb", "bomb.xlsx", max_inflated_mb=1), genai_source("wide", "wide.xlsx")]
+    result, db = run_sources(tmp_path, sources)
+    assert result.returncode == 1
+    messages = dict(query(db, "select source, message from etl_runs where status = 'failed'"))
+    assert "the workbook inflates to 3 MB, over the 1 MB cap for XLSX files" in messages["bomb"]
+    assert "raise options.max_inflated_mb" in messages["bomb"]
+    assert "has 5,000 columns; at most 1,024 are read" in messages["wide"]
+
+
+def test_7_the_first_visible_sheet_is_read_and_named(tmp_path):
+    workbook = openpyxl.Workbook()
+    stale = workbook.active
+    stale.title = "old"
+    stale.append(GENAI_HEADER)
+    stale.append(genai_row(99))
+    stale.sheet_state = "hidden"
+    current = workbook.create_sheet("current")
+    current.append(GENAI_HEADER)
+    current.append(genai_row(1))
+    workbook.save(tmp_path / "list.xlsx")
+    result, db = run_sources(tmp_path, [genai_source("g", "list.xlsx")])
+    assert result.returncode == 0, result.stdout
+    assert query(db, "select registration_id from stg_registrations") == [("Beijing-Model1-20230821",)]
+    assert "sheet 'current' (first visible sheet; hidden sheets not read: ['old'])" in result.stdout
+
+
+def test_12_formula_without_value_and_malformed_number_cost_one_row(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(GENAI_HEADER)
+    for i in range(1, 5):
+        sheet.append(genai_row(i))
+    sheet["C3"] = '=CONCAT("模型", A3)'  # saved by openpyxl: a formula with no cached value
+    sheet["A4"] = 12345
+    workbook.save(tmp_path / "list.xlsx")
+    rewrite_sheet(tmp_path / "list.xlsx", lambda xml: xml.replace("<v>12345</v>", "<v>1,2</v>"))
+    result, db = run_sources(tmp_path, [genai_source("g", "list.xlsx")])
+    assert result.returncode == 0, result.stdout
+    assert query(db, "select registration_id from stg_registrations order by 1") == [
+        ("Beijing-Model1-20230821",),
+        ("Beijing-Model4-20230821",),
+    ]
+    quarantined = query(
+        db, "select source_line, columns, reason, raw_record from quarantine where source = 'g' order by 1"
+    )
+    assert [(line, cols) for line, cols, _, _ in quarantined] == [(3, ["大模型名称"]), (4, ["序号"])]
+    assert 'formula =CONCAT("模型", A3) has no saved value' in quarantined[0][2]
+    assert '=CONCAT(\\"模型\\", A3)' in quarantined[0][3]
+    assert "cell holds '1,2', which is not a valid number" in quarantined[1][2]
+    assert query(db, "select rows_read, rows_loaded, rows_quarantined from etl_runs where source = 'g'") == [(4, 2, 2)]
+
+
+# --- 10. Quarantine keeps the raw record ----------------------------------------------------------
+
+
+def test_10_rejected_records_keep_their_bytes_or_a_marked_truncation(tmp_path):
+    big = "y" * (3 * RAW_KEEP_BYTES)
+    long_line = incident_row("G2", title=big).rstrip("\n") + ",one too many\n"
+    cp1252 = incident_row("G3", title="café").rstrip("\n").encode("cp1252") + b",extra\n"
+    data = (INCIDENT_HEADER + "\n" + incident_row("G1")).encode() + long_line.encode() + cp1252
+    data += incident_row("G4").encode()
+    (tmp_path / "inc.csv").write_bytes(data)
+    result, db = run_sources(tmp_path, [incidents_source("inc", "inc.csv")])
+    assert result.returncode == 0, result.stdout
+    assert query(db, "select incident_id from stg_incidents order by 1") == [("inc:G1",), ("inc:G4",)]
+    rows = query(db, "select source_line, raw_record from quarantine where source = 'inc' order by 1")
+    assert [line for line, _ in rows] == [3, 4]
+    full = long_line.rstrip("\n").encode() + b"\n"
+    marker = f" …[truncated: {len(full):,} bytes in all, sha256 {hashlib.sha256(full).hexdigest()}]"
+    assert rows[0][1].endswith(marker)
+    assert rows[0][1].startswith("G2,incident,2024-01-01")
+    assert rows[1][1] == 'G3,incident,2024-01-01,,"caf\\xe9",,CN,,acme,,privacy,low,,,,,open,,,extra'
+
+
+def test_14_a_short_row_gives_one_message(tmp_path):
+    text = INCIDENT_HEADER + "\n" + incident_row("G1") + "G2,incident,2024-01-01\n"
+    (tmp_path / "inc.csv").write_text(text, encoding="utf-8")
+    result, db = run_sources(tmp_path, [incidents_source("inc", "inc.csv")])
+    assert query(db, "select reason, raw_record from quarantine where source = 'inc'") == [
+        ("missing columns: Expected Number of Columns: 19 Found: 3", "G2,incident,2024-01-01")
+    ]
+
+
+# --- 12. Messages on bad input --------------------------------------------------------------------
+
+
+def test_12_a_nul_byte_costs_its_row_wherever_it_is(tmp_path):
+    rows = [incident_row("G1"), incident_row("G2", title="a\x00b")]
+    rows += [incident_row(f"G{i}") for i in range(3, 400)]
+    rows.append(incident_row("G400", title="late\x00nul"))
+    (tmp_path / "inc.csv").write_text(INCIDENT_HEADER + "\n" + "".join(rows), encoding="utf-8")
+    result, db = run_sources(tmp_path, [incidents_source("inc", "inc.csv")])
+    assert result.returncode == 0, result.stdout
+    assert query(db, "select count(*) from stg_incidents") == [(398,)]
+    assert query(db, "select source_line, rules from quarantine where source = 'inc' order by 1") == [
+        (3, ["control_character"]),
+        (401, ["control_character"]),
+    ]
+
+
+def test_12_cr_line_ends_utf16_and_case_only_duplicate_headers_load(tmp_path):
+    lines = [INCIDENT_HEADER, incident_row("G1").rstrip("\n"), incident_row("G2").rstrip("\n")]
+    (tmp_path / "cr.csv").write_bytes("\r".join(lines).encode() + b"\r")
+    (tmp_path / "utf16.csv").write_bytes("\n".join(lines).replace("ok", "好").encode("utf-16") + b"\n\x00")
+    (tmp_path / "case.csv").write_text(
+        INCIDENT_HEADER + ",Title\n" + incident_row("G1").rstrip("\n") + ",shadow\n", encoding="utf-8"
+    )
+    sources = [
+        incidents_source("cr", "cr.csv"),
+        incidents_source("utf16", "utf16.csv", encoding="auto"),
+        incidents_source("case", "case.csv"),
+    ]
+    result, db = run_sources(tmp_path, sources)
+    assert result.returncode == 0, result.stdout
+    assert query(db, "select incident_id, title from stg_incidents order by 1") == [
+        ("case:G1", "ok"),
+        ("cr:G1", "ok"),
+        ("cr:G2", "ok"),
+        ("utf16:G1", "好"),
+        ("utf16:G2", "好"),
+    ]
+    assert "repeated header(s) renamed: 'Title' as 'Title_1'" in result.stdout
+    assert "encoding utf-16" in result.stdout
+
+
+def test_12_binary_files_still_fail_clearly(tmp_path):
+    (tmp_path / "a.csv").write_bytes(b"PK\x03\x04" + bytes(500))
+    (tmp_path / "b.csv").write_bytes(bytes(range(32)) * 40)
+    result, db = run_sources(tmp_path, [incidents_source("a", "a.csv"), incidents_source("b", "b.csv")])
+    messages = dict(query(db, "select source, message from etl_runs where status = 'failed'"))
+    assert "looks like a ZIP archive (an XLSX or DOCX workbook?), not CSV text" in messages["a"]
+    assert "looks like a binary file, not CSV text" in messages["b"]
+
+
+# --- 14. JSON: scalar documents and duplicate keys -------------------------------------------------
+
+
+def test_14_json_scalar_document_and_duplicate_keys(tmp_path):
+    (tmp_path / "scalar.json").write_text("42", encoding="utf-8")
+    (tmp_path / "dups.json").write_text(
+        '[{"incident_id": "A", "record_type": "incident", "category": "other", "title": "t"},'
+        ' {"incident_id": "B", "record_type": "incident", "category": "other", "title": "1", "title": "2"}]',
+        encoding="utf-8",
+    )
+    sources = [incidents_source("scalar", "scalar.json"), incidents_source("dups", "dups.json")]
+    result, db = run_sources(tmp_path, sources)
+    messages = dict(query(db, "select source, message from etl_runs"))
+    assert "expected a list of records at the top; found a single number." in messages["scalar"]
+    assert query(db, "select incident_id from stg_incidents") == [("dups:A",)]
+    assert query(db, "select source_line, reason from quarantine where source = 'dups'") == [
+        (2, "structure: key 'title' appears twice in the record; which value is meant is unclear")
+    ]
