@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from etl.errors import EtlError, LockBusy, UsageError, environment_cause
+from etl.errors import EnvironmentFailure, EtlError, LockBusy, UsageError, environment_cause
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
 DEFAULT_SOURCES = Path("data/sources.toml")
@@ -153,6 +153,8 @@ def _failure(exc: BaseException) -> tuple[str, int, str]:
         return str(exc), 2, "usage"
     if isinstance(exc, LockBusy):
         return str(exc), 1, "busy"
+    if isinstance(exc, EnvironmentFailure):
+        return str(exc), 1, "environment"
     if isinstance(exc, EtlError):
         return str(exc), 1, "error"
     if isinstance(exc, KeyboardInterrupt):

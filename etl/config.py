@@ -161,10 +161,14 @@ def _table_of_tables(v: Any) -> str | None:
         return 'must be a table of tables, e.g. [source.options.values.category] "Fraud" = "fraud"'
     for field_name, mapping in v.items():
         if not isinstance(mapping, dict):
-            return f'.{field_name} must be a table, e.g. {{ "source word" = "our value", "*" = "other" }}'
+            shown = json.dumps(mapping, ensure_ascii=False)
+            return (
+                f"has {field_name} = {shown}, which must be a table, "
+                'e.g. { "source word" = "our value", "*" = "other" }'
+            )
         bad = [k for k, x in mapping.items() if not isinstance(x, (str, int, float))]
         if bad:
-            return f".{field_name} must map to text; {bad} do not"
+            return f"has {field_name} mapping {bad} to something other than text"
     return None
 
 
@@ -215,10 +219,9 @@ def _setting_error(where: str, key: str, value: Any, setting: Setting) -> str | 
     problem = setting.check(value)
     if problem is None:
         return None
-    shown = (
-        json.dumps(value, ensure_ascii=False) if isinstance(value, (str, bool, int, float)) else type(value).__name__
-    )
-    return f"{where}: {key} = {shown} {problem} (allowed: {setting.allowed})"
+    if isinstance(value, (str, bool, int, float)):
+        return f"{where}: {key} = {json.dumps(value, ensure_ascii=False)} {problem} (allowed: {setting.allowed})"
+    return f"{where}: {key} {problem} (allowed: {setting.allowed})"
 
 
 def _unknown(where: str, kind: str, key: str, allowed: Iterable[str]) -> str:

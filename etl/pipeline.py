@@ -271,7 +271,10 @@ def run(
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):
                 con.close()
-            build.unlink(missing_ok=True)
+            # The build, its WAL and DuckDB's spill folder: a failed run leaves nothing behind.
+            for leftover in (build, build.with_name(build.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+            shutil.rmtree(build.with_name(build.name + ".tmp"), ignore_errors=True)
             shutil.rmtree(workdir, ignore_errors=True)
             cause = None if isinstance(exc, EtlError) else environment_cause(exc)
             if cause:

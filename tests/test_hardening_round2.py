@@ -13,7 +13,11 @@ import hashlib
 import io
 import json
 import re
+import resource
+import subprocess
+import sys
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -540,3 +544,186 @@ def test_14_json_scalar_document_and_duplicate_keys(tmp_path):
     assert query(db, "select source_line, reason from quarantine where source = 'dups'") == [
         (2, "structure: key 'title' appears twice in the record; which value is meant is unclear")
     ]
+
+
+# --- 11. Environment failures -------------------------------------------------------------------
+
+
+def run_limited(tmp_path: Path, config: Path, limit: int) -> subprocess.CompletedProcess:
+    """The CLI under a file-size limit (RLIMIT_FSIZE), as `ulimit -f` would set it."""
+
+    def set_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "etl", "run", "--sources", str(config), "--db", str(tmp_path / "w.duckdb"), "--json"],
+        cwd=tmp_path,
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=set_limit,
+    )
+
+
+def test_11_a_file_size_limit_fails_one_source_and_is_named(tmp_path):
+    header = "序号,属地,模型名称,备案单位,备案号,备案时间\n"
+    row = "1,北京市,文心一言,北京百度网讯科技有限公司,Beijing-WenXinYiYan-20230821,2023/8/31\n"
+    # GB18030 is transcoded to UTF-8 in a scratch file, which the limit stops.
+    (tmp_path / "big.csv").write_bytes((header + row * 120_000).encode("gb18030"))
+    (tmp_path / "good.csv").write_bytes(GOOD_CONSENT.read_bytes())
+    config = write_config(
+        tmp_path / "s.toml",
+        [
+            genai_source("big", "big.csv"),
+            {"name": "good", "entity": "consent", "adapter": "canonical", "location": "good.csv"},
+        ],
+    )
+    result = run_limited(tmp_path, config, 6 << 20)
+    assert result.returncode == 1, result.stderr
+    summary = json.loads(result.stdout)
+    status = {s["source"]: (s["status"], s["rows_loaded"]) for s in summary["sources"]}
+    assert status == {"big": ("failed", 0), "good": ("loaded", 3)}
+    message = summary["sources"][0]["message"]
+    assert "a file-size limit was reached" in message and "File too large" in message
+    assert "rollback" not in message
+
+
+def test_11_a_limit_below_the_build_fails_the_run_with_json(tmp_path):
+    (tmp_path / "good.csv").write_bytes(GOOD_CONSENT.read_bytes())
+    config = write_config(
+        tmp_path / "s.toml", [{"name": "good", "entity": "consent", "adapter": "canonical", "location": "good.csv"}]
+    )
+    result = run_limited(tmp_path, config, 256 << 10)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    assert "a file-size limit was reached" in result.stderr
+    document = json.loads(result.stdout)
+    assert document["ok"] is False and document["error"] == "environment"
+    assert "a file-size limit was reached" in document["message"]
+    assert not (tmp_path / "w.duckdb").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".w.duckdb.build")] == []
+
+
+def test_11_permission_and_disk_full_are_named_with_json(monkeypatch, capsys):
+    import errno
+
+    import etl.pipeline
+    from etl import __main__ as cli
+
+    monkeypatch.setattr(etl.config, "load_config", lambda path: None)
+    for exc, words in [
+        (PermissionError(errno.EACCES, "Permission denied", "/srv/data/w.duckdb.lock"), "permission denied on /srv"),
+        (OSError(errno.ENOSPC, "No space left on device"), "the disk is full"),
+    ]:
+
+        def fail(*args, exc=exc, **kwargs):
+            raise exc
+
+        monkeypatch.setattr(etl.pipeline, "run", fail)
+        assert cli.main(["run", "--json", "--quiet"]) == 1
+        out, err = capsys.readouterr()
+        assert words in err and "unexpected" not in err
+        document = json.loads(out)
+        assert document == {"ok": False, "exit_code": 1, "error": "environment", "message": document["message"]}
+        assert words in document["message"]
+
+
+def test_11_json_on_usage_errors_too(tmp_path):
+    (tmp_path / "s.toml").write_text("[[source]]\nname = 3\n", encoding="utf-8")
+    result = run_cli("run", "--sources", str(tmp_path / "s.toml"), "--db", str(tmp_path / "w.duckdb"), "--json")
+    assert result.returncode == 2
+    document = json.loads(result.stdout)
+    assert document["ok"] is False and document["exit_code"] == 2 and document["error"] == "usage"
+
+
+# --- 13. The config is validated up front -----------------------------------------------------------
+
+BAD_CONFIGS = [
+    ({"options": {"delimeter": ";"}}, "unknown option for adapter 'canonical' 'delimeter'. Did you mean 'delimiter'?"),
+    ({"options": {"header_rows": 2}}, "Did you mean 'header_row'?"),
+    ({"enabled": "false"}, 'enabled = "false" must be true or false, without quotes'),
+    ({"options": {"header_row": 0}}, "options.header_row = 0 must be a whole number ≥ 1"),
+    ({"options": {"header_row": True}}, "options.header_row = true must be a whole number ≥ 1"),
+    ({"options": {"delimiter": ",,"}}, 'options.delimiter = ",," must be one character'),
+    ({"options": {"encoding": "klingon"}}, 'options.encoding = "klingon" is not a known encoding'),
+    ({"options": {"sheet": -1}}, "options.sheet = -1 must be a sheet name in quotes or a 0-based sheet number"),
+    ({"options": {"timeout": "30"}}, 'options.timeout = "30" must be a number greater than 0'),
+    ({"options": {"decimal_separator": ";"}}, 'options.decimal_separator = ";" must be "." or ","'),
+    (
+        {"adapter": "mapped", "options": {"values": {"category": "fraud"}}},
+        'options.values has category = "fraud", which must be a table',
+    ),
+    ({"options": {"fields": {"title": "x"}}}, "unknown option for adapter 'canonical' 'fields'"),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), BAD_CONFIGS, ids=[str(c) for c, _ in BAD_CONFIGS])
+def test_13_config_mistakes_are_usage_errors_naming_key_and_source(tmp_path, change, expected):
+    (tmp_path / "good.csv").write_bytes(GOOD_CONSENT.read_bytes())
+    source = {"name": "bad_one", "entity": "consent", "adapter": "canonical", "location": "good.csv"}
+    config = write_config(tmp_path / "s.toml", [{**source, **change}])
+    result = run_cli("run", "--sources", str(config), "--db", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert f"{config}: source 'bad_one'" in result.stderr
+    assert "allowed" in result.stderr.lower()
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_13_warehouse_table_folder_and_symlink_loop(tmp_path):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    sources = [
+        {"name": "folder", "entity": "consent", "adapter": "canonical", "location": "folder"},
+        {"name": "loop", "entity": "consent", "adapter": "canonical", "location": "loop"},
+    ]
+    config = write_config(tmp_path / "s.toml", sources)
+    config.write_text(config.read_text(encoding="utf-8").replace("[warehouse]\nsample = false", "warehouse = 3"))
+    result = run_cli("run", "--sources", str(config), "--db", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 2, result.stderr
+    assert "warehouse must be a table" in result.stderr
+    assert "source 'folder': location = \"folder\" is a folder; give a file, or a glob" in result.stderr
+    assert "source 'loop': location = \"loop\" is a symlink loop" in result.stderr
+    assert "unexpected" not in result.stderr
+
+
+def test_13_every_option_is_documented():
+    from etl.config import OPTIONS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [key for key in OPTIONS if f"`{key}`" not in readme] == []
+
+
+# --- 6 and 15. The app ------------------------------------------------------------------------------
+
+
+def test_6_future_dates_in_a_link_are_cut_at_today():
+    from dashboard.filters import parse_query_params
+
+    today = date(2026, 6, 1)
+    result = parse_query_params({"from": "2026-01-01", "to": "2026-12-31"}, today=today)
+    assert (result.filters.period, result.filters.start, result.filters.end) == ("custom", date(2026, 1, 1), today)
+    assert result.notices == [("to", "2026-12-31")]
+    result = parse_query_params({"from": "2026-12-02"}, today=today)
+    assert result.filters.start == today and ("from", "2026-12-02") in result.notices
+    result = parse_query_params({"period": "custom", "from": "2026-12-02", "to": "bad"}, today=today)
+    assert all("None" not in value for _, value in result.notices), result.notices
+
+
+def test_6_errors_never_show_details_in_the_browser():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_15_bidi_controls_are_shown_not_obeyed():
+    from dashboard.formatting import show_controls
+    from dashboard.ui import md_escape
+
+    name = "\u202emoc.live\u202c Corp"
+    assert show_controls(name) == "[U+202E RLO]moc.live[U+202C PDF] Corp"
+    assert show_controls(["a\u2067b", 3]) == ["a[U+2067 RLI]b", 3]
+    assert show_controls(None) is None and show_controls(1.5) == 1.5
+    assert "\u202e" not in md_escape(name)
