@@ -158,7 +158,7 @@ def table(
     as markdown, HTML or a link, and bidirectional controls are shown, not obeyed."""
     shown = df.copy()
     for column in shown.columns:
-        if shown[column].dtype == object:
+        if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
             shown[column] = shown[column].map(show_controls)
     return st.dataframe(
         shown,

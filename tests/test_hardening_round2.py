@@ -29,6 +29,8 @@ from hypothesis import strategies as st
 from etl.readers import RAW_KEEP_BYTES, _unique_headers, read_csv
 from tests.conftest import FIXTURES, ROOT, query, run_cli, write_config
 
+pytest_plugins = ["conftest_dashboard"]
+
 GOOD_CONSENT = FIXTURES / "canonical" / "consent.csv"
 INCIDENT_HEADER = (
     "incident_id,record_type,occurred_date,reported_date,title,description,country,jurisdiction_code,"
@@ -727,3 +729,70 @@ def test_15_bidi_controls_are_shown_not_obeyed():
     assert show_controls(["a\u2067b", 3]) == ["a[U+2067 RLI]b", 3]
     assert show_controls(None) is None and show_controls(1.5) == 1.5
     assert "\u202e" not in md_escape(name)
+
+
+# --- Must hold: rows read = loaded + quarantined + skipped, over the whole corpus ------------------
+
+
+def test_every_row_is_accounted_for_and_every_quarantined_row_keeps_its_raw_record(tmp_path):
+    from tests.test_hardening_corpus import base_sources
+
+    sources = [s for s in base_sources(tmp_path) if s["entity"] != "provider_aliases"]
+    hostile = {
+        "bom.csv": BOM + (INCIDENT_HEADER + "\n" + incident_row("G1") + incident_row("G1\u00a0")).encode(),
+        "numbers.csv": consent_rows(["1", "NaN", "1e39", "12,5", "-0", "x"]).encode(),
+        "nul.csv": (INCIDENT_HEADER + "\n" + incident_row("G1", title="a\x00") + incident_row("G2")).encode(),
+        "cr.csv": (INCIDENT_HEADER + "\r" + incident_row("G1").rstrip("\n") + "\rG2,short\r").encode(),
+        "cp1252.csv": (INCIDENT_HEADER + "\n").encode() + "G1,café,x\n".encode("cp1252") + incident_row("G2").encode(),
+        "long.csv": (INCIDENT_HEADER + "\n" + "G1," + "z" * (RAW_KEEP_BYTES + 10) + "\n" + incident_row("G2")).encode(),
+    }
+    for name, data in hostile.items():
+        (tmp_path / name).write_bytes(data)
+        entity = "consent" if name == "numbers.csv" else "incidents"
+        sources.append({"name": name.split(".")[0], "entity": entity, "adapter": "canonical", "location": name})
+    config = write_config(tmp_path / "sources.toml", sources)
+    db = tmp_path / "w.duckdb"
+    result = run_cli("run", "--sources", str(config), "--db", str(db), timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    runs = query(db, "select source, rows_read, rows_loaded, rows_quarantined, rows_skipped from etl_runs")
+    assert len(runs) == len(sources)
+    for source, read, loaded, quarantined, skipped in runs:
+        assert read == loaded + quarantined + skipped, source
+        assert query(db, "select count(*) from quarantine where source = $s", {"s": source}) == [(quarantined,)]
+    assert sum(r[4] for r in runs) > 0  # the corpus has repeated header rows
+    rows = query(db, "select source, source_line, kind, columns, rules, reason, raw_record from quarantine")
+    assert len(rows) > 20
+    for source, line, kind, columns, rules, reason, raw in rows:
+        assert raw, (source, line)
+        assert rules and reason, (source, line)
+        if kind == "invalid":
+            assert len(columns) == len(rules), (source, line)
+            assert all(f"{column}: " in reason for column in columns), (source, line, reason)
+    raws = {source: raw for source, _, _, _, _, _, raw in rows}
+    assert "caf\\xe9" in raws["cp1252"]
+    assert "[truncated:" in raws["long"]
+
+
+@pytest.mark.parametrize("page", ["overview", "licensing", "violations", "consent", "explorer", "quality"])
+def test_6_a_link_reaching_into_the_future_opens_every_page(sample_db, use_db, open_page, page):
+    use_db(sample_db)
+    # open_page fails on any exception element (conftest_dashboard.app_test).
+    at = open_page(page, {"from": "2026-01-01", "to": "2999-12-31"})
+    today = date.today()
+    assert at.session_state["f_to"] == today
+    assert at.session_state["f_from"] == min(date(2026, 1, 1), today)
+    assert [d.value for d in at.sidebar.date_input] == [min(date(2026, 1, 1), today), today]
+
+
+def test_15_tables_show_bidi_controls(monkeypatch):
+    import pandas as pd
+
+    from dashboard import ui
+
+    shown = {}
+    monkeypatch.setattr(ui.st, "dataframe", lambda df, **kwargs: shown.setdefault("df", df))
+    df = pd.DataFrame({"provider_name": ["\u202emoc.live\u202c Corp", "plain"], "incident_count": [1, 2]})
+    ui.table(df)
+    assert shown["df"]["provider_name"].tolist() == ["[U+202E RLO]moc.live[U+202C PDF] Corp", "plain"]
+    assert shown["df"]["incident_count"].tolist() == [1, 2]
+    assert df["provider_name"][0] == "\u202emoc.live\u202c Corp"  # the data itself is unchanged
