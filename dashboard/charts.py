@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.formatting import d3_format
+from dashboard.formatting import d3_format, show_controls
 
 # Okabe & Ito (2008), reordered so the first colours have the strongest contrast on white.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
@@ -52,9 +52,10 @@ TILE_GRID: dict[str, tuple[int, int]] = {
 
 
 def plain(values: object) -> object:
-    """Text values made literal for plotly's HTML-like labels; numbers and dates pass through."""
+    """Text values made literal for plotly's HTML-like labels (bidirectional controls shown as
+    tags, not obeyed); numbers and dates pass through."""
     if isinstance(values, str):
-        return values.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return show_controls(values).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if isinstance(values, pd.Series):
         if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
             return values.map(lambda v: plain(v) if isinstance(v, str) else v)

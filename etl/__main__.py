@@ -22,14 +22,21 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m etl",
         description="Load licence registries, incidents and consent declarations into the DuckDB warehouse.",
-        epilog="Exit codes: 0 all sources loaded (quarantined rows allowed); 1 a source failed; 2 usage error.",
+        epilog=(
+            "Exit codes: 0 all sources loaded (quarantined rows allowed); 1 a source failed, or the machine "
+            "stopped the run (disk full, permission, file-size limit: the cause is named); 2 usage error, "
+            "including a sources config that does not fit the declared schema. With --json, every exit "
+            "path prints a JSON document."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="extract, validate and load every declared source, then publish atomically")
     run.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="sources config (default: %(default)s)")
     run.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
-    run.add_argument("--json", action="store_true", help="print a JSON summary on stdout for schedulers")
+    run.add_argument(
+        "--json", action="store_true", help="print a JSON summary on stdout for schedulers (also on errors)"
+    )
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
     status = sub.add_parser("status", help="last runs, per-source freshness and quarantine counts")

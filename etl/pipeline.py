@@ -187,7 +187,11 @@ def load_source(
             raise SourceError(f"{source.location}: no file matches this location (relative to {source.base_dir}).")
     for path in paths:
         if not path.is_file():
-            raise SourceError(f"{path}: file not found. Check the location in the sources config.", file=str(path))
+            # A glob can match a folder, and a link can loop: say which, not "not found".
+            why = "is a folder, not a file" if path.is_dir() else "file not found"
+            if path.is_symlink() and not path.exists():
+                why = "is a broken symlink or a symlink loop"
+            raise SourceError(f"{path}: {why}. Check the location in the sources config.", file=str(path))
     t0 = time.perf_counter()
     sha = file_sha256(paths)
     say(f"  checksummed {len(paths)} file(s) in {time.perf_counter() - t0:.1f} s")

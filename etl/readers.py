@@ -671,6 +671,17 @@ _DUPLICATE_KEY = "\x00duplicate-key"
 _JSON_KINDS = {int: "number", float: "number", str: "string", bool: "true/false value", type(None): "null"}
 
 
+def _duplicate_key(node: Any) -> str | None:
+    """The first key given twice in an object, at any depth (the marker is removed)."""
+    if isinstance(node, dict):
+        if _DUPLICATE_KEY in node:
+            return node.pop(_DUPLICATE_KEY)
+        return next((k for v in node.values() if (k := _duplicate_key(v)) is not None), None)
+    if isinstance(node, list):
+        return next((k for v in node if (k := _duplicate_key(v)) is not None), None)
+    return None
+
+
 def read_json(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, records: str | None = None) -> RawTable:
     """Load JSON records. `records` is a path such as "batches[].rows[]": each `[]` walks a
     list, and scalar fields of the enclosing objects come along as `batches.period` and so on."""
@@ -732,8 +743,8 @@ def read_json(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, records
                 )
             )
             continue
-        if _DUPLICATE_KEY in record:
-            key = record.pop(_DUPLICATE_KEY)
+        key = _duplicate_key(record) if duplicates else None
+        if key is not None:
             rejects.append(
                 Reject(
                     i,

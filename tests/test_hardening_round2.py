@@ -796,3 +796,20 @@ def test_15_tables_show_bidi_controls(monkeypatch):
     assert shown["df"]["provider_name"].tolist() == ["[U+202E RLO]moc.live[U+202C PDF] Corp", "plain"]
     assert shown["df"]["incident_count"].tolist() == [1, 2]
     assert df["provider_name"][0] == "\u202emoc.live\u202c Corp"  # the data itself is unchanged
+
+
+def test_15_chart_labels_show_bidi_controls():
+    from dashboard.charts import plain
+
+    assert plain("\u202emoc.live\u202c <b>") == "[U+202E RLO]moc.live[U+202C PDF] &lt;b&gt;"
+
+
+def test_14_duplicate_keys_in_a_nested_object_are_caught(tmp_path):
+    from etl.readers import read_json
+
+    path = tmp_path / "n.json"
+    path.write_text('[{"a": 1, "b": {"x": 1, "x": 2}}, {"a": 2, "b": {"x": 3}}]', encoding="utf-8")
+    raw = read_json(duckdb.connect(), path, "raw_n")
+    assert raw.rows == 1
+    assert [(r.line, r.column) for r in raw.rejects] == [(1, "x")]
+    assert "\\u0000" not in raw.rejects[0].raw and "\x00" not in raw.rejects[0].raw
