@@ -419,12 +419,16 @@ def _renamed(headers: list[Any]) -> list[str]:
 
 def _unique_headers(headers: list[Any]) -> list[str]:
     """Column names for the raw table. DuckDB identifiers ignore case, so `title` and `Title`
-    are one name to it: the second becomes `Title_1`. A NUL cannot be part of a name."""
+    are one name to it: the second becomes `Title_1`. A NUL cannot be part of a name. Names
+    starting with `__` are the pipeline's own (`__file`, `__line`, adapters' `__number`), so a
+    header such as `__line` becomes `x__line`."""
     names: list[str] = []
     seen: set[str] = set()
     for i, header in enumerate(headers):
         text = str(header).replace("\x00", "\ufffd").lstrip("\ufeff").strip() if header is not None else ""
         base = text or f"column{i + 1}"
+        if base.startswith("__"):
+            base = "x" + base
         name, n = base, 1
         while name.lower() in seen:
             name = f"{base}_{n}"
@@ -768,7 +772,8 @@ def read_json(con: duckdb.DuckDBPyConnection, path: Path, table: str, *, records
         return out
 
     n = _rows_to_table(con, table, str(path), headers, ((i, cells(m)) for i, m in good))
-    return RawTable(table, str(path), headers, n, rejects, [f"{len(found)} records"], "utf-8")
+    notes = [f"{len(found)} records", *_renamed(headers)]
+    return RawTable(table, str(path), _unique_headers(headers), n, rejects, notes, "utf-8")
 
 
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> RawTable:
@@ -778,12 +783,12 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> RawT
     except duckdb.Error as exc:
         raise SourceError(f"{path}: not a readable Parquet file: {str(exc).splitlines()[0]}", file=str(path)) from None
     exprs = []
-    for name, dtype, *_ in described:
-        quoted = q(name)
+    names = _unique_headers([d[0] for d in described])
+    for (name, dtype, *_), alias in zip(described, names, strict=True):
         if dtype.endswith("[]"):
-            exprs.append(f"array_to_string({quoted}, ';') as {quoted}")
+            exprs.append(f"array_to_string({q(name)}, ';') as {q(alias)}")
         else:
-            exprs.append(f"{quoted}::varchar as {quoted}")
+            exprs.append(f"{q(name)}::varchar as {q(alias)}")
     con.execute(
         f"""create or replace table {q(table)} as
             select {", ".join(exprs)}, $file as __file, (row_number() over ())::bigint as __line
@@ -791,7 +796,7 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> RawT
         {"p": str(path), "file": str(path)},
     )
     n = con.execute(f"select count(*) from {q(table)}").fetchone()[0]
-    return RawTable(table, str(path), [d[0] for d in described], n, [], [], None)
+    return RawTable(table, str(path), names, n, [], _renamed([d[0] for d in described]), None)
 
 
 def read_any(

@@ -813,3 +813,29 @@ def test_14_duplicate_keys_in_a_nested_object_are_caught(tmp_path):
     assert raw.rows == 1
     assert [(r.line, r.column) for r in raw.rejects] == [(1, "x")]
     assert "\\u0000" not in raw.rejects[0].raw and "\x00" not in raw.rejects[0].raw
+
+
+def test_1_headers_named_like_the_pipelines_own_columns_load(tmp_path):
+    header = INCIDENT_HEADER + ",__line,__file,__ordinal,__number"
+    (tmp_path / "inc.csv").write_text(header + "\n" + incident_row("G1").rstrip("\n") + ",a,b,c,d\n", encoding="utf-8")
+    result, db = run_sources(tmp_path, [incidents_source("inc", "inc.csv")])
+    assert result.returncode == 0, result.stdout
+    assert query(db, "select incident_id, source_line from stg_incidents") == [("inc:G1", 2)]
+    assert "'__line' as 'x__line'" in result.stdout
+
+
+def test_12_json_and_parquet_keys_differing_in_case_or_reserved_load(tmp_path):
+    records = [{"incident_id": "A", "record_type": "incident", "category": "other", "title": "t", "Title": "T"}]
+    records[0]["__line"] = "x"
+    (tmp_path / "a.json").write_text(json.dumps(records), encoding="utf-8")
+    con = duckdb.connect()
+    con.execute(
+        "copy (select 'B' as incident_id, 'incident' as record_type, 'other' as category, 't' as title, "
+        "'T' as \"Title\", 'x' as __line) to $p (format parquet)",
+        {"p": str(tmp_path / "b.parquet")},
+    )
+    con.close()
+    sources = [incidents_source("a", "a.json"), incidents_source("b", "b.parquet")]
+    result, db = run_sources(tmp_path, sources)
+    assert result.returncode == 0, result.stdout
+    assert query(db, "select incident_id, title from stg_incidents order by 1") == [("a:A", "t"), ("b:B", "t")]
