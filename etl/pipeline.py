@@ -24,7 +24,7 @@ from etl.adapters.base import Context
 from etl.config import Config, Source
 from etl.errors import EnvironmentFailure, EtlError, SourceError, environment_cause
 from etl.jurisdictions import reference_rows
-from etl.readers import drop_raw, fetch, read_any, temp_workdir
+from etl.readers import drop_raw, fetch, original_lines, read_any, temp_workdir
 from etl.schema import ENTITIES
 from etl.stage import SQL_DIR, create_tables, install_macros, quarantine_rejects, stage
 
@@ -172,6 +172,25 @@ def _previous_data_load(con: duckdb.DuckDBPyConnection, source: str, has_prev: b
     return row[0] if row else None
 
 
+def _keep_original_bytes(ctx: Context, path: Path, file: str) -> None:
+    """A transcoded file's rows quarantined for undecodable bytes hold U+FFFD where the bytes
+    were; their raw record also gets the line as the file held it (`__original_bytes`)."""
+    lines = ctx.con.execute(
+        """select source_line from quarantine
+           where load_id = $l and source = $s and source_file = $f and list_contains(rules, 'encoding')""",
+        {"l": ctx.load_id, "s": ctx.source.name, "f": file},
+    ).fetchall()
+    if not lines:
+        return
+    found = original_lines(path, {line for (line,) in lines})
+    ctx.con.executemany(
+        """update quarantine
+           set raw_record = json_merge_patch(raw_record, json_object('__original_bytes', ?::varchar))::varchar
+           where load_id = ? and source = ? and source_file = ? and source_line = ?""",
+        [(text, ctx.load_id, ctx.source.name, file, line) for line, text in found.items()],
+    )
+
+
 def load_source(
     ctx: Context, workdir: Path, run_date, say: Callable[[str], None]
 ) -> tuple[int, int, int, str, list[str]]:
@@ -220,6 +239,8 @@ def load_source(
             check_encoding=raw.encoding not in (None, "utf-8"),
             decimal_separator=str(source.option("decimal_separator", ".")),
         )
+        if raw.encoding not in (None, "utf-8"):
+            _keep_original_bytes(ctx, path, raw.file)
         say(f"  validated and staged in {time.perf_counter() - t0:.1f} s")
         read += raw.rows + len(raw.rejects)
         loaded += result.loaded

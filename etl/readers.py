@@ -125,6 +125,21 @@ def _record_bytes(path: Path, offset: int, lines: int, eol: bytes = b"\n") -> st
     return keep_raw(bytes(kept), total, h.hexdigest())
 
 
+def original_lines(path: Path, wanted: set[int]) -> dict[int, str]:
+    """Lines of a file as its bytes (keep_raw), by 1-based line number. For a transcoded file,
+    whose quarantined rows hold U+FFFD where a byte did not decode, this is what the file held.
+    (Line numbers are record numbers: they match unless a quoted field spans lines.)"""
+    found: dict[int, str] = {}
+    last = max(wanted, default=0)
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if number in wanted:
+                found[number] = keep_raw(line.rstrip(b"\r\n"))
+            if number >= last:
+                break
+    return found
+
+
 def fetch(url: str, timeout: float, workdir: Path) -> Path:
     """Download an http(s) location to a temporary file, with a clear message on failure."""
     name = re.sub(r"[^A-Za-z0-9._-]", "_", url.rsplit("/", 1)[-1]) or "download"

@@ -839,3 +839,27 @@ def test_12_json_and_parquet_keys_differing_in_case_or_reserved_load(tmp_path):
     result, db = run_sources(tmp_path, sources)
     assert result.returncode == 0, result.stdout
     assert query(db, "select incident_id, title from stg_incidents order by 1") == [("a:A", "t"), ("b:B", "t")]
+
+
+def test_10_a_transcoded_row_with_undecodable_bytes_keeps_the_original_bytes(tmp_path):
+    good = "1,北京市,文心一言,北京百度网讯科技有限公司,Beijing-WenXinYiYan-20230821,2023/8/31\n".encode("gb18030")
+    bad = (
+        "2,上海市,海螺".encode("gb18030")
+        + b"\x81\x20"
+        + ",上海稀宇科技有限公司,Shanghai-HaiLuo-20231201,2023/12/1\n".encode("gb18030")
+    )
+    header = "序号,属地,模型名称,备案单位,备案号,备案时间\n".encode("gb18030")
+    (tmp_path / "list.csv").write_bytes(header + good + bad)
+    result, db = run_sources(tmp_path, [genai_source("g", "list.csv", encoding="gb18030")])
+    assert result.returncode == 0, result.stdout
+    ((rules, raw),) = query(db, "select rules, raw_record from quarantine where source = 'g'")
+    assert rules == ["encoding"]
+    record = json.loads(raw)
+    assert "\ufffd" in record["模型名称"]
+    assert record["__original_bytes"] == keep_raw_text(bad.rstrip(b"\n"))
+
+
+def keep_raw_text(data: bytes) -> str:
+    from etl.readers import keep_raw
+
+    return keep_raw(data)
