@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from etl.errors import LockBusy
+from etl.errors import EnvironmentFailure, LockBusy, environment_cause
 
 
 def lock_path(db: Path) -> Path:
@@ -28,8 +28,15 @@ def exclusive_lock(db: Path) -> Iterator[None]:
     """Hold the warehouse's write lock. The kernel drops a flock when its process dies, so a
     lock file left behind by a killed run never blocks the next one."""
     path = lock_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        # The first write of a run: a folder that cannot hold files is named here, not later.
+        cause = environment_cause(exc) or exc.strerror or type(exc).__name__
+        raise EnvironmentFailure(
+            f"cannot create {path} beside the warehouse: {cause}. --db must name a file in a writable folder."
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

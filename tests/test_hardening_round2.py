@@ -863,3 +863,14 @@ def keep_raw_text(data: bytes) -> str:
     from etl.readers import keep_raw
 
     return keep_raw(data)
+
+
+@pytest.mark.parametrize(("folder", "words"), [("/sys", "permission denied"), ("/proc", "No such file or directory")])
+def test_11_a_folder_that_cannot_hold_the_warehouse_is_named(folder, words):
+    # /sys refuses new files even to root; /proc has no such entries: real environment failures.
+    result = run_cli("run", "--sources", str(ROOT / "data" / "sources.toml"), "--db", f"{folder}/w.duckdb", "--json")
+    assert result.returncode == 1
+    assert "unexpected" not in result.stderr and "Traceback" not in result.stderr
+    document = json.loads(result.stdout)
+    assert document["error"] == "environment"
+    assert f"cannot create {folder}/w.duckdb.lock beside the warehouse: {words}" in document["message"]
