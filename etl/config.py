@@ -311,7 +311,8 @@ def load_config(path: str | Path) -> Config:
     if not path.exists():
         raise ConfigError(f"{path}: sources config not found. Pass --sources FILE or create it (see README).")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows editors save TOML with a byte-order mark, which tomllib refuses.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     validate(data, path)

@@ -874,3 +874,11 @@ def test_11_a_folder_that_cannot_hold_the_warehouse_is_named(folder, words):
     document = json.loads(result.stdout)
     assert document["error"] == "environment"
     assert f"cannot create {folder}/w.duckdb.lock beside the warehouse: {words}" in document["message"]
+
+
+def test_2_a_sources_config_saved_with_a_bom_loads(tmp_path):
+    from etl.config import load_config
+
+    config = write_config(tmp_path / "s.toml", [incidents_source("inc", "inc.csv")])
+    config.write_bytes(BOM + config.read_bytes())
+    assert [s.name for s in load_config(config).sources] == ["inc"]
