@@ -254,7 +254,7 @@ BINARY_MAGIC = {
 }
 
 
-def _check_not_binary(path: Path) -> None:
+def _check_not_binary(path: Path, declared: str | None = None) -> None:
     """Refuse a file that is not text. One stray NUL in a text file is not "binary": that row is
     quarantined by the control-character rule like a NUL anywhere else in the file."""
     with open(path, "rb") as handle:
@@ -263,6 +263,14 @@ def _check_not_binary(path: Path) -> None:
         raise SourceError(f"{path}: the file is empty; expected a header row and data.", file=str(path))
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return
+    if (declared or "").lower().replace("_", "-").startswith(("utf-16", "utf16", "utf-32", "utf32")):
+        return  # NULs are how UTF-16/32 writes ASCII
+    if len(head) >= 4 and head[1::2].count(0) * 10 >= len(head[1::2]) * 9:
+        raise SourceError(
+            f"{path}: looks like UTF-16 text without a byte-order mark; "
+            'set options.encoding = "utf-16-le" (or "utf-16-be"), or re-save the file as UTF-8.',
+            file=str(path),
+        )
     kind = next((what for magic, what in BINARY_MAGIC.items() if head.startswith(magic)), None)
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     if kind or control * 20 > len(head):
@@ -286,7 +294,7 @@ def read_csv(
     workdir: Path,
 ) -> RawTable:
     """Load a CSV into `table` with DuckDB's reader; rejected records come back as Rejects."""
-    _check_not_binary(path)
+    _check_not_binary(path, encoding)
     enc = detect_encoding(path, encoding)
     readable = path if enc == "utf-8" else _transcode(path, enc, workdir)
     first_rows = _first_rows_csv(readable, delimiter, HEADER_SCAN_ROWS)

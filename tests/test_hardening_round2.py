@@ -882,3 +882,39 @@ def test_2_a_sources_config_saved_with_a_bom_loads(tmp_path):
     config = write_config(tmp_path / "s.toml", [incidents_source("inc", "inc.csv")])
     config.write_bytes(BOM + config.read_bytes())
     assert [s.name for s in load_config(config).sources] == ["inc"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(keys=st.lists(HEADER_TEXT, min_size=1, max_size=5, unique=True))
+def test_1_random_json_keys_never_change_another_table(tmp_path, keys):
+    from etl.readers import read_json
+
+    con = duckdb.connect()
+    try:
+        con.execute("create table victim as select range as n from range(3)")
+        path = tmp_path / "k.json"
+        path.write_text(json.dumps([{k: "v" for k in keys}]), encoding="utf-8")
+        raw = read_json(con, path, "raw_k")
+        assert con.execute("select list(n order by n) from victim").fetchone()[0] == [0, 1, 2]
+        assert raw.headers == _unique_headers(keys) and raw.rows == 1
+        assert con.execute(f"select count(*) from {quote('raw_k')}").fetchone()[0] == 1
+    finally:
+        con.close()
+
+
+def quote(name: str) -> str:
+    from etl.sqlquote import quote_ident
+
+    return quote_ident(name)
+
+
+def test_12_utf16_without_a_bom_is_named_and_loads_when_declared(tmp_path):
+    text = INCIDENT_HEADER + "\n" + incident_row("G1")
+    (tmp_path / "a.csv").write_bytes(text.encode("utf-16-le"))
+    (tmp_path / "b.csv").write_bytes(text.encode("utf-16-le"))
+    sources = [incidents_source("a", "a.csv"), incidents_source("b", "b.csv", encoding="utf-16-le")]
+    result, db = run_sources(tmp_path, sources)
+    messages = dict(query(db, "select source, message from etl_runs where status = 'failed'"))
+    assert list(messages) == ["a"]
+    assert 'looks like UTF-16 text without a byte-order mark; set options.encoding = "utf-16-le"' in messages["a"]
+    assert query(db, "select incident_id from stg_incidents") == [("b:G1",)]
