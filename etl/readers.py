@@ -235,7 +235,7 @@ def find_header_row(rows: list[list[Any]], markers: Iterable[str] | None) -> int
     non-empty row. Official lists often put a title above the header."""
     markers = [m for m in (markers or []) if m]
     for i, row in enumerate(rows):
-        cells = {str(c).strip() for c in row if c is not None and str(c).strip()}
+        cells = {str(c).strip().lstrip("\ufeff\u200b") for c in row if c is not None and str(c).strip()}
         if markers and cells & set(markers):
             return i
     for i, row in enumerate(rows):

@@ -918,3 +918,16 @@ def test_12_utf16_without_a_bom_is_named_and_loads_when_declared(tmp_path):
     assert list(messages) == ["a"]
     assert 'looks like UTF-16 text without a byte-order mark; set options.encoding = "utf-16-le"' in messages["a"]
     assert query(db, "select incident_id from stg_incidents") == [("b:G1",)]
+
+
+def test_2_a_bom_or_zero_width_space_inside_xlsx_header_cells(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["生成式人工智能服务已备案信息"])
+    workbook.active.append(["\ufeff序号", "属地", "大模型名称\u200b", "备案单位", "备案编号", "备案时间"])
+    workbook.active.append(genai_row(1))
+    workbook.save(tmp_path / "list.xlsx")
+    result, db = run_sources(tmp_path, [genai_source("g", "list.xlsx")])
+    assert result.returncode == 0, result.stdout
+    assert query(db, "select registration_id, service_name from stg_registrations") == [
+        ("Beijing-Model1-20230821", "模型1")
+    ]

@@ -28,8 +28,9 @@ class Context:
 
 
 def header_key(text: str) -> str:
-    """Headers compare after NFKC, without spaces and case: `备案编号 ` equals `备案编号`."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
+    """Headers compare after NFKC, without spaces (any kind), zero-width characters, BOMs and
+    case: `备案编号 ` and `\ufeff备案编号` equal `备案编号`."""
+    return re.sub(r"[\s\u200b-\u200d\u2060\ufeff]+", "", unicodedata.normalize("NFKC", str(text))).lower()
 
 
 def resolve_columns(
