@@ -178,7 +178,14 @@ def _failure(exc: BaseException) -> tuple[str, int, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        # argparse has printed its message; a scheduler asking for --json still gets a document.
+        if exc.code not in (0, None) and "--json" in given:
+            print(json.dumps({"ok": False, "exit_code": exc.code, "error": "usage", "message": "bad arguments"}))
+        raise
     handlers = {"run": _cmd_run, "status": _cmd_status, "sample": _cmd_sample, "brief": _cmd_brief}
     try:
         return handlers[args.command](args)

@@ -931,3 +931,10 @@ def test_2_a_bom_or_zero_width_space_inside_xlsx_header_cells(tmp_path):
     assert query(db, "select registration_id, service_name from stg_registrations") == [
         ("Beijing-Model1-20230821", "模型1")
     ]
+
+
+def test_11_json_on_bad_arguments_too():
+    result = run_cli("run", "--json", "--no-such-flag")
+    assert result.returncode == 2
+    assert json.loads(result.stdout) == {"ok": False, "exit_code": 2, "error": "usage", "message": "bad arguments"}
+    assert "unrecognized arguments: --no-such-flag" in result.stderr
