@@ -55,7 +55,7 @@ METRIC_CHANGED_JS = """([label, before]) => {
 }"""
 
 
-def wait_until_idle(page, timeout: float = 30_000) -> None:
+def wait_until_idle(page, timeout: float = 60_000) -> None:
     """Wait for the visible state of a finished run (see APP_IDLE_JS), never for a fixed time."""
     page.wait_for_function(APP_IDLE_JS, timeout=timeout)
 
@@ -64,14 +64,14 @@ def grid_cells(page) -> list[str]:
     return page.evaluate(CELLS_JS)
 
 
-def wait_for_cell(page, text: str, before: list[str], timeout: float = 30_000) -> None:
+def wait_for_cell(page, text: str, before: list[str], timeout: float = 60_000) -> None:
     """After a search: wait until the grid has changed from `before` and shows `text`, then
     until the run has finished."""
     page.wait_for_function(CELL_JS, arg=[text, before], timeout=timeout)
     wait_until_idle(page, timeout)
 
 
-def wait_for_metric_change(page, label: str, before: str, timeout: float = 30_000) -> None:
+def wait_for_metric_change(page, label: str, before: str, timeout: float = 60_000) -> None:
     """After a filter change: wait until the KPI `label` shows a value other than `before` (the
     new run's number has arrived), then until the run has finished."""
     page.wait_for_function(METRIC_CHANGED_JS, arg=[label, before], timeout=timeout)
@@ -108,7 +108,7 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
          "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # a safety net only: a slow start waits, it does not fail
     while True:
         try:
             if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":

@@ -52,9 +52,9 @@ def browser(server):
 def _open(context, url: str, *, chart: bool = True):
     page = context.new_page()
     page.goto(url)
-    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_selector("h1", timeout=60_000)
     if chart:
-        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     wait_until_idle(page)
     return page
 
@@ -92,7 +92,7 @@ def test_every_page_renders_a_chart_without_exceptions(browser, server, path):
     if path != "explorer":
         assert page.locator(".js-plotly-plot").count() >= 1
     else:
-        page.wait_for_selector("[data-testid=stDataFrame]", timeout=30_000)
+        page.wait_for_selector("[data-testid=stDataFrame]", timeout=60_000)
     assert page.locator("[data-testid=stException]").count() == 0
     page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)
     context.close()
@@ -124,7 +124,7 @@ def test_filter_changes_url_and_numbers_and_link_reproduces_view(browser, server
 
     # The same link in Chinese shows the same numbers under Chinese labels.
     other.goto(shared + "&lang=zh")
-    other.wait_for_selector("h1", timeout=30_000)
+    other.wait_for_selector("h1", timeout=60_000)
     wait_until_idle(other)
     assert other.locator("h1").first.inner_text() == "备案趋势"
     assert _metric(other, "期内新增备案") == after
@@ -150,7 +150,7 @@ def test_clicking_a_province_filters_the_page(browser, server):
 def test_csv_download_has_bom(browser, server):
     context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
     page = _open(context, f"{server}/licensing?lang=zh")
-    with page.expect_download(timeout=30_000) as info:
+    with page.expect_download(timeout=60_000) as info:
         page.locator("[data-testid=stDownloadButton] button").first.click()
     path = info.value.path()
     data = Path(path).read_bytes()

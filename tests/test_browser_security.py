@@ -54,13 +54,13 @@ def _open(context, url: str, dialogs: list[str]):
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(url)
-    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_selector("h1", timeout=60_000)
     wait_until_idle(page)
     return page
 
 
 def _cells(page) -> list[str]:
-    page.wait_for_selector("[data-testid=stDataFrame] table td", state="attached", timeout=30_000)
+    page.wait_for_selector("[data-testid=stDataFrame] table td", state="attached", timeout=60_000)
     return page.evaluate(
         "() => Array.from(document.querySelectorAll('[data-testid=stDataFrame] table td')).map(e => e.textContent)"
     )
@@ -92,7 +92,7 @@ def test_explorer_registrations_and_incidents_show_hostile_text_as_text(context,
 
     page.locator("[data-testid=stButtonGroup] button", has_text="Incidents").first.click()
     # The Incidents tab is shown once its own search box is.
-    page.get_by_label("Title, service, provider or id contains", exact=True).wait_for(timeout=30_000)
+    page.get_by_label("Title, service, provider or id contains", exact=True).wait_for(timeout=60_000)
     wait_until_idle(page)
     _search(page, "Title, service, provider or id contains", "document.cookie", HOSTILE_TITLE)
     cells = _cells(page)
@@ -114,7 +114,7 @@ def test_provider_detail_of_hostile_provider(context, server):  # noqa: F811
 def test_chart_labels_show_hostile_provider_as_text(context, server):  # noqa: F811
     dialogs: list[str] = []
     page = _open(context, f"{server}/licensing?period=all&q=onerror", dialogs)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     labels = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot text'), t => t.textContent)")
     assert "<img src=x onerror=alert(1)>有限公司" in labels, labels[:40]
     _check(page, dialogs)
@@ -124,7 +124,7 @@ def test_chart_labels_show_hostile_provider_as_text(context, server):  # noqa: F
 def test_data_quality_page_has_no_live_markup(context, server):  # noqa: F811
     dialogs: list[str] = []
     page = _open(context, f"{server}/data-quality", dialogs)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     assert page.locator("h1").first.inner_text() == "Data quality"
     _check(page, dialogs)
     page.close()
