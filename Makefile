@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run test lint sample warehouse bench clean
+.PHONY: run test test-fast lint sample warehouse bench clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: warehouse
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The edit-test loop: everything but the tests marked slow (real processes, soak) and browser.
+test-fast: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow and not browser"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

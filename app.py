@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard import access, queries, state, ui
 from dashboard.cache import cached, pin_build
-from dashboard.filters import LANGS
+from dashboard.filters import LANGS, current_date
 from dashboard.i18n import LANGS as LANG_NAMES
 from dashboard.i18n import translator, vocab
 from dashboard.warehouse import WarehouseMissing
@@ -61,7 +61,7 @@ with st.sidebar:
     t = translator(lang)
     st.subheader(t("filters"))
 
-    today = date.today()
+    today = current_date()
 
     def period_label(key: str) -> str:
         if key == "12m":

@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from dashboard import queries
 from dashboard.export import write_csv_batches
-from dashboard.filters import Filters, month_bounds, quarter_bounds
+from dashboard.filters import Filters, current_date, month_bounds, quarter_bounds
 from dashboard.i18n import translator
 from dashboard.kpis import overview_kpis
 from dashboard.warehouse import connect, data_version, db_path
@@ -176,7 +176,7 @@ def make_filters(
         registries=_codes(registries),
         categories=_codes(categories),
         provider=provider.strip()[:100],
-        today=today or date.today(),
+        today=today or current_date(),
     )
 
 

@@ -8,10 +8,11 @@ Streamlit-free, so exports and tests can build the same Filters the sidebar buil
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 # Earliest date any period can start; registrations start in 2015 (etl.schema), incidents 1980.
 EPOCH = date(1980, 1, 1)
@@ -23,6 +24,19 @@ _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _CODE = re.compile(r"^[A-Za-z0-9_:\-]{1,64}$")
+
+
+def current_date() -> date:
+    """The date relative periods count back from: DASHBOARD_TODAY (YYYY-MM-DD) when set, so a
+    briefing or a test can be reproduced as of a fixed day; otherwise today in UTC."""
+    pinned = os.environ.get("DASHBOARD_TODAY", "").strip()
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError:
+            raise ValueError(f"DASHBOARD_TODAY={pinned!r} is not a date; expected YYYY-MM-DD, or unset it") from None
+    return datetime.now(UTC).date()
+
 
 # URL keys, one per filter. Short, because people paste these links into chats and mail.
 URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat")
@@ -40,7 +54,7 @@ class Filters:
     provider: str = ""
     categories: tuple[str, ...] = ()  # incident categories (violations page focus)
     lang: str = "en"
-    today: date = field(default_factory=date.today, compare=False)
+    today: date = field(default_factory=current_date, compare=False)
 
     def with_period(self, period: str, start: date | None = None, end: date | None = None) -> Filters:
         s, e = period_bounds(period, self.today, start, end)
@@ -174,7 +188,7 @@ def parse_query_params(
     The known_* vocabularies come from the warehouse (and etl.schema); None means "cannot check",
     e.g. while the warehouse is missing, and then any well-formed code is kept.
     """
-    today = today or date.today()
+    today = today or current_date()
     notices: list[tuple[str, str]] = []
 
     def first(key: str) -> str | None:

@@ -67,10 +67,11 @@ def _parser() -> argparse.ArgumentParser:
 def _cmd_brief(args: argparse.Namespace) -> int:
     # dashboard.briefing is streamlit-free, so the command and the Briefing page share it.
     from dashboard import briefing
+    from dashboard.filters import current_date
     from dashboard.warehouse import WarehouseMissing
 
     try:
-        period = briefing.parse_period(args.period, datetime.now(UTC).date())
+        period = briefing.parse_period(args.period, current_date())
         max_age = briefing.parse_age(args.max_age) if args.max_age else None
         if not 0 <= args.threshold <= 100:
             raise briefing.BriefingUsageError(f"--threshold {args.threshold:g} is out of range; expected 0 to 100")

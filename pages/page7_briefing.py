@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import briefing, queries, ui
 from dashboard.cache import cached
-from dashboard.filters import EPOCH, period_presets
+from dashboard.filters import EPOCH, current_date, period_presets
 from dashboard.i18n import vocab
 from dashboard.warehouse import WarehouseMissing
 
@@ -83,7 +83,7 @@ def _period_label(key: str) -> str:
 
 
 try:
-    today = date.today()
+    today = current_date()
     first_date, _ = cached(queries.data_date_range)
     jurisdiction_df = cached(queries.jurisdiction_options)
     registry_list = cached(queries.registry_options)

@@ -25,6 +25,59 @@ CHROMIUM_ARGS = [
 ]
 
 
+# When a Streamlit run has finished: its frontend sets the app root's `data-test-script-state`
+# (initial, then running, then notRunning; Streamlit's own end-to-end tests wait on it), the
+# "Running..." status widget is gone and no element of an earlier run is left marked stale.
+# A fresh page load starts at "initial", so after `goto` this waits for the whole first run.
+APP_IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid=stApp]');
+    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid=stStatusWidget]')
+        && !document.querySelector('[data-stale=true]');
+}"""
+
+# The grid's cells, as text.
+CELLS_JS = """() => Array.from(document.querySelectorAll('[data-testid=stDataFrame] table td'), td => td.textContent)"""
+
+# The grid shows a cell with exactly this text, and its cells are no longer `before` (the new
+# run's table has replaced the old one).
+CELL_JS = """([text, before]) => {
+    const cells = Array.from(document.querySelectorAll('[data-testid=stDataFrame] table td'), td => td.textContent);
+    return cells.includes(text) && JSON.stringify(cells) !== JSON.stringify(before);
+}"""
+
+# The value of the KPI card with this label, once it differs from `before`.
+METRIC_CHANGED_JS = """([label, before]) => {
+    const card = Array.from(document.querySelectorAll('[data-testid=stMetric]'))
+        .find(m => (m.querySelector('[data-testid=stMetricLabel]') || {}).innerText?.trim() === label);
+    const value = card && card.querySelector('[data-testid=stMetricValue]');
+    return !!value && value.innerText.trim() !== before;
+}"""
+
+
+def wait_until_idle(page, timeout: float = 60_000) -> None:
+    """Wait for the visible state of a finished run (see APP_IDLE_JS), never for a fixed time."""
+    page.wait_for_function(APP_IDLE_JS, timeout=timeout)
+
+
+def grid_cells(page) -> list[str]:
+    return page.evaluate(CELLS_JS)
+
+
+def wait_for_cell(page, text: str, before: list[str], timeout: float = 60_000) -> None:
+    """After a search: wait until the grid has changed from `before` and shows `text`, then
+    until the run has finished."""
+    page.wait_for_function(CELL_JS, arg=[text, before], timeout=timeout)
+    wait_until_idle(page, timeout)
+
+
+def wait_for_metric_change(page, label: str, before: str, timeout: float = 60_000) -> None:
+    """After a filter change: wait until the KPI `label` shows a value other than `before` (the
+    new run's number has arrived), then until the run has finished."""
+    page.wait_for_function(METRIC_CHANGED_JS, arg=[label, before], timeout=timeout)
+    wait_until_idle(page, timeout)
+
+
 def require_browser() -> None:
     """Skip with the reason when Chromium or Playwright is missing, except where CI demands it."""
     problem = None
@@ -55,7 +108,7 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
          "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # a safety net only: a slow start waits, it does not fail
     while True:
         try:
             if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":

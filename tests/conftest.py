@@ -10,6 +10,20 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import settings
+
+# Hypothesis profiles. `ci` (the default, and what `make test` and CI run) derandomises: the same
+# examples every run, so the suite gives the same verdict every time. `explore` draws new random
+# examples each run, more of them, for developers hunting new failures:
+#     HYPOTHESIS_PROFILE=explore make test-fast
+settings.register_profile("ci", derandomize=True, database=None, max_examples=150, deadline=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, max_examples=1000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The dashboard's "today" for every test, and for the app servers the tests start (they inherit
+# the environment): the default period "last 12 months" and relative briefing periods then cover
+# the same sample rows whatever the date of the run.
+os.environ.setdefault("DASHBOARD_TODAY", "2026-11-30")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

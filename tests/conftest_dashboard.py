@@ -100,7 +100,7 @@ def use_db(monkeypatch: pytest.MonkeyPatch):
     return _use
 
 
-def app_test(query_params: dict[str, str] | None = None, timeout: float = 30):
+def app_test(query_params: dict[str, str] | None = None, timeout: float = 120):
     """An AppTest of the whole app (frame + pages), optionally opened from a URL's parameters."""
     from streamlit.testing.v1 import AppTest
 

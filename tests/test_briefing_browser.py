@@ -9,7 +9,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, start_server, stop_server
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    require_browser,
+    start_server,
+    stop_server,
+    wait_until_idle,
+)
 
 from tests.conftest import FIXTURES, run_cli
 
@@ -49,8 +57,7 @@ def test_bundle_downloads_from_the_browser_and_opens(server, brief_db, tmp_path)
             button = page.get_by_role("button", name=re.compile("Download briefing"))
             button.wait_for(timeout=60_000)
             # Wait until the run has finished: elements of an unfinished run are inert.
-            page.wait_for_timeout(300)
-            page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
+            wait_until_idle(page, timeout=60_000)
             page.screenshot(path=str(tmp_path / "briefing.png"), full_page=True)
             with page.expect_download(timeout=60_000) as info:
                 button.click()

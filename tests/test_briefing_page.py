@@ -45,7 +45,7 @@ def downloads(monkeypatch) -> dict[str, bytes]:
 def open_briefing(query_params: dict[str, str]):
     from conftest_dashboard import app_test
 
-    at = app_test(query_params, timeout=60)
+    at = app_test(query_params, timeout=180)
     at.run()
     at.switch_page(PAGE)
     at.run()

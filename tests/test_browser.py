@@ -10,7 +10,16 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, start_server, stop_server
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    require_browser,
+    start_server,
+    stop_server,
+    wait_for_metric_change,
+    wait_until_idle,
+)
 
 pytest_plugins = ["conftest_dashboard"]
 pytestmark = pytest.mark.browser
@@ -43,24 +52,20 @@ def browser(server):
 def _open(context, url: str, *, chart: bool = True):
     page = context.new_page()
     page.goto(url)
-    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_selector("h1", timeout=60_000)
     if chart:
-        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
-    _settle(page)
+        page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    wait_until_idle(page)
     return page
 
 
-def _settle(page) -> None:
-    """Wait until Streamlit has finished the run (its status widget disappears)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000)
-    page.wait_for_timeout(300)
+def _metric_text(page, label: str) -> str:
+    card = page.locator("[data-testid=stMetric]", has_text=label).first
+    return card.locator("[data-testid=stMetricValue]").inner_text().strip()
 
 
 def _metric(page, label: str) -> int:
-    card = page.locator("[data-testid=stMetric]", has_text=label).first
-    value = card.locator("[data-testid=stMetricValue]").inner_text()
-    return int(re.sub(r"[^\d]", "", value))
+    return int(re.sub(r"[^\d]", "", _metric_text(page, label)))
 
 
 def test_a_deep_link_on_a_fresh_server_opens_its_page_with_its_filters(browser, server):
@@ -87,7 +92,7 @@ def test_every_page_renders_a_chart_without_exceptions(browser, server, path):
     if path != "explorer":
         assert page.locator(".js-plotly-plot").count() >= 1
     else:
-        page.wait_for_selector("[data-testid=stDataFrame]", timeout=30_000)
+        page.wait_for_selector("[data-testid=stDataFrame]", timeout=60_000)
     assert page.locator("[data-testid=stException]").count() == 0
     page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)
     context.close()
@@ -96,6 +101,7 @@ def test_every_page_renders_a_chart_without_exceptions(browser, server, path):
 def test_filter_changes_url_and_numbers_and_link_reproduces_view(browser, server):
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
     page = _open(context, f"{server}/licensing")
+    before_text = _metric_text(page, "New filings in period")
     before = _metric(page, "New filings in period")
 
     # Pick Beijing in the sidebar's jurisdiction filter.
@@ -104,7 +110,7 @@ def test_filter_changes_url_and_numbers_and_link_reproduces_view(browser, server
     page.keyboard.type("CN-BJ")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"jur=CN-BJ"), timeout=20_000)
-    _settle(page)
+    wait_for_metric_change(page, "New filings in period", before_text)
     after = _metric(page, "New filings in period")
     assert 0 < after < before
     shared = page.url
@@ -118,8 +124,8 @@ def test_filter_changes_url_and_numbers_and_link_reproduces_view(browser, server
 
     # The same link in Chinese shows the same numbers under Chinese labels.
     other.goto(shared + "&lang=zh")
-    other.wait_for_selector("h1", timeout=30_000)
-    _settle(other)
+    other.wait_for_selector("h1", timeout=60_000)
+    wait_until_idle(other)
     assert other.locator("h1").first.inner_text() == "备案趋势"
     assert _metric(other, "期内新增备案") == after
     other.screenshot(path=str(SHOTS / "licensing_zh.png"), full_page=True)
@@ -130,12 +136,13 @@ def test_filter_changes_url_and_numbers_and_link_reproduces_view(browser, server
 def test_clicking_a_province_filters_the_page(browser, server):
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
     page = _open(context, f"{server}/licensing?period=all")
+    before_text = _metric_text(page, "New filings in period")
     before = _metric(page, "New filings in period")
     tiles = page.locator(".js-plotly-plot").first.locator(".scatterlayer .point")
     assert tiles.count() >= 30
     tiles.first.click(force=True)
     page.wait_for_url(re.compile(r"jur=CN-"), timeout=20_000)
-    _settle(page)
+    wait_for_metric_change(page, "New filings in period", before_text)
     assert _metric(page, "New filings in period") < before
     context.close()
 
@@ -143,7 +150,7 @@ def test_clicking_a_province_filters_the_page(browser, server):
 def test_csv_download_has_bom(browser, server):
     context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
     page = _open(context, f"{server}/licensing?lang=zh")
-    with page.expect_download(timeout=30_000) as info:
+    with page.expect_download(timeout=60_000) as info:
         page.locator("[data-testid=stDownloadButton] button").first.click()
     path = info.value.path()
     data = Path(path).read_bytes()

@@ -7,6 +7,7 @@ dialog ever opens (an alert() that ran would open one).
 from __future__ import annotations
 
 import pytest
+from browser_support import grid_cells, wait_for_cell, wait_until_idle
 from test_browser import browser, server  # noqa: F401  (module fixtures: served sample app, Chromium)
 
 pytest_plugins = ["conftest_dashboard"]
@@ -53,29 +54,25 @@ def _open(context, url: str, dialogs: list[str]):
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(url)
-    page.wait_for_selector("h1", timeout=30_000)
-    _settle(page)
+    page.wait_for_selector("h1", timeout=60_000)
+    wait_until_idle(page)
     return page
 
 
-def _settle(page) -> None:
-    page.wait_for_timeout(400)
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000)
-    page.wait_for_timeout(400)
-
-
 def _cells(page) -> list[str]:
-    page.wait_for_selector("[data-testid=stDataFrame] table td", state="attached", timeout=30_000)
+    page.wait_for_selector("[data-testid=stDataFrame] table td", state="attached", timeout=60_000)
     return page.evaluate(
         "() => Array.from(document.querySelectorAll('[data-testid=stDataFrame] table td')).map(e => e.textContent)"
     )
 
 
-def _search(page, label: str, text: str) -> None:
+def _search(page, label: str, text: str, expect_cell: str) -> None:
+    """Type a search and wait until the grid shows `expect_cell`, a row the search must find."""
+    before = grid_cells(page)
     box = page.get_by_label(label, exact=True)
     box.fill(text)
     box.press("Enter")
-    _settle(page)
+    wait_for_cell(page, expect_cell, before)
 
 
 def _check(page, dialogs: list[str]) -> None:
@@ -87,15 +84,17 @@ def _check(page, dialogs: list[str]) -> None:
 def test_explorer_registrations_and_incidents_show_hostile_text_as_text(context, server):  # noqa: F811
     dialogs: list[str] = []
     page = _open(context, f"{server}/explorer?period=all", dialogs)
-    _search(page, "Number, service or provider contains", "alert(")
+    _search(page, "Number, service or provider contains", "alert(", HOSTILE_CELLS[0])
     cells = _cells(page)
     for value in HOSTILE_CELLS:
         assert value in cells, (value, cells[:20])
     _check(page, dialogs)
 
     page.locator("[data-testid=stButtonGroup] button", has_text="Incidents").first.click()
-    _settle(page)
-    _search(page, "Title, service, provider or id contains", "document.cookie")
+    # The Incidents tab is shown once its own search box is.
+    page.get_by_label("Title, service, provider or id contains", exact=True).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    _search(page, "Title, service, provider or id contains", "document.cookie", HOSTILE_TITLE)
     cells = _cells(page)
     # The url column (javascript:alert(1)) is off-screen in the virtualised grid; no link from it exists.
     assert HOSTILE_TITLE in cells, cells[:40]
@@ -106,12 +105,7 @@ def test_explorer_registrations_and_incidents_show_hostile_text_as_text(context,
 def test_provider_detail_of_hostile_provider(context, server):  # noqa: F811
     dialogs: list[str] = []
     page = _open(context, f"{server}/explorer?period=all", dialogs)
-    _search(page, "Provider", "<img src=x onerror=alert(1)>有限公司")
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('[data-testid=stDataFrame] table td'))"
-        ".some(td => td.textContent.includes('onerror'))",
-        timeout=30_000,
-    )
+    _search(page, "Provider", "<img src=x onerror=alert(1)>有限公司", "<img src=x onerror=alert(1)>有限公司")
     assert "<img src=x onerror=alert(1)>有限公司" in _cells(page)
     _check(page, dialogs)
     page.close()
@@ -120,7 +114,7 @@ def test_provider_detail_of_hostile_provider(context, server):  # noqa: F811
 def test_chart_labels_show_hostile_provider_as_text(context, server):  # noqa: F811
     dialogs: list[str] = []
     page = _open(context, f"{server}/licensing?period=all&q=onerror", dialogs)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     labels = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot text'), t => t.textContent)")
     assert "<img src=x onerror=alert(1)>有限公司" in labels, labels[:40]
     _check(page, dialogs)
@@ -130,7 +124,7 @@ def test_chart_labels_show_hostile_provider_as_text(context, server):  # noqa: F
 def test_data_quality_page_has_no_live_markup(context, server):  # noqa: F811
     dialogs: list[str] = []
     page = _open(context, f"{server}/data-quality", dialogs)
-    page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
     assert page.locator("h1").first.inner_text() == "Data quality"
     _check(page, dialogs)
     page.close()

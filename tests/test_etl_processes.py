@@ -64,6 +64,7 @@ READER = textwrap.dedent(
     db, stop_file, expected = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
     reads, errors, seen = 0, [], set()
     end = time.time() + 600  # a safety net only: the test creates stop_file when its runs are done
+    seen_file = stop_file + ".seen"
     while time.time() < end and not os.path.exists(stop_file):
         try:
             con = duckdb.connect(db, read_only=True)
@@ -72,9 +73,12 @@ READER = textwrap.dedent(
             registrations = con.execute("select count(*) from mart_registrations").fetchone()[0]
             incidents = con.execute("select count(*) from mart_incidents").fetchone()[0]
             con.close()
-            seen.add(load_id)
-            if reads == 0:
-                open(stop_file + ".ready", "w").close()
+            if load_id not in seen:
+                seen.add(load_id)
+                # Tell the test which builds this reader has read (written whole, then renamed in).
+                with open(seen_file + ".tmp", "w") as out:
+                    out.write(" ".join(sorted(seen)))
+                os.replace(seen_file + ".tmp", seen_file)
             # Each build is either the full one or the small one: never a mix of the two.
             if [registrations, incidents] != expected[str(sources)]:
                 errors.append(f"mixed state: {sources} sources, {registrations} registrations, {incidents} incidents")
@@ -107,21 +111,30 @@ def test_readers_never_see_an_error_or_a_half_loaded_warehouse(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    ready = tmp_path / "stop.ready"
-    deadline = time.time() + 120
-    while not ready.exists() and time.time() < deadline:  # the reader has read the current build
-        time.sleep(0.1)
-    assert ready.exists(), reader.stderr.read() if reader.poll() is not None else "reader not ready"
+    seen_file = tmp_path / "stop.seen"
+
+    def wait_until_read(load_id: str) -> None:
+        """Until the reader has read build `load_id` (it keeps reading all the while)."""
+        deadline = time.time() + 300  # a safety net only: a reader loops in milliseconds
+        while time.time() < deadline and reader.poll() is None:
+            if seen_file.exists() and load_id in seen_file.read_text().split():
+                return
+            time.sleep(0.05)
+        pytest.fail(
+            f"the reader never read build {load_id}: {reader.stderr.read() if reader.poll() is not None else ''}"
+        )
+
+    wait_until_read(query(db, "select load_id from warehouse_meta")[0][0])
     for run in range(4):
         config = small if run % 2 == 0 else full
         assert run_cli("run", "--sources", str(config), "--db", str(db), "--quiet").returncode == 0
-    time.sleep(1.0)
+        # The next run starts only once this build has been read, so every build is seen.
+        wait_until_read(query(db, "select load_id from warehouse_meta")[0][0])
     stop_file.touch()
     out, err = reader.communicate(timeout=120)
     report = json.loads(out)
     assert report["error_count"] == 0, report["errors"]
-    assert report["reads"] > 50
-    # Each build stays live for a whole ETL run, so a reader reading in a loop sees all five.
+    assert report["reads"] >= 5
     assert report["builds"] == 5
 
 
@@ -190,8 +203,20 @@ def test_two_real_runs_at_once(tmp_path):
     db = tmp_path / "w.duckdb"
     config = write_config(tmp_path / "s.toml", FULL)
     first = start_etl(config, db)
-    time.sleep(1.0)
-    second = run_cli("run", "--sources", str(config), "--db", str(db), "--quiet")
+    # Wait until the first run holds the lock (it writes its pid into the lock file), then pause
+    # it there, so the second run meets a held lock however fast or slow the machine is.
+    lock = tmp_path / "w.duckdb.lock"
+    deadline = time.time() + 120  # a safety net only
+    while time.time() < deadline and first.poll() is None:
+        if lock.exists() and lock.read_text().startswith(f"pid {first.pid},"):
+            break
+        time.sleep(0.01)
+    first.send_signal(signal.SIGSTOP)
+    assert first.poll() is None, "the first run ended before it could be paused holding the lock"
+    try:
+        second = run_cli("run", "--sources", str(config), "--db", str(db), "--quiet")
+    finally:
+        first.send_signal(signal.SIGCONT)
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert second.returncode == 1

@@ -10,7 +10,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dashboard.export import FORMULA_PREFIXES, to_csv_bytes
@@ -19,7 +19,8 @@ from etl.providers import install_macros
 
 # Text as DuckDB and CSV files can hold it: any character except lone surrogates.
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Example counts and randomness come from the profile (tests/conftest.py: `ci` or `explore`).
+SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +50,46 @@ def test_every_date_form_parses_to_the_same_day(con, day, note):
     assert con.execute("select date_precision($t)", {"t": forms[1]}).fetchone()[0] == "day"
 
 
+# DuckDB's casts and strptime read these words as dates (9999-12-31, 0001-01-01, 1970-01-01).
+SPECIAL_DATE_WORDS = [
+    "infinity",
+    "-infinity",
+    "INFINITY",
+    " Infinity ",
+    "inf",
+    "-INF",
+    "epoch",
+    " EPOCH\t",
+    "0000-01-01",
+]
+
+
 @SETTINGS
 @given(TEXT)
+@example("infinity")
+@example("-infinity")
+@example("INFINITY")
+@example(" Infinity ")
+@example("+infinity")
+@example("inf")
+@example("-inf")
+@example("epoch")
+@example(" Epoch ")
+@example("0000-01-01")
 def test_date_parsing_never_raises_and_never_invents_a_date(con, text):
     parsed, precision = con.execute("select parse_date($t), date_precision($t)", {"t": text}).fetchone()
     if parsed is not None:
         # Whatever parsed carries its year in the text.
         assert str(parsed.year) in unicodedata.normalize("NFKC", text)
         assert precision in ("day", "month", "year")
+
+
+@pytest.mark.parametrize("word", SPECIAL_DATE_WORDS)
+def test_special_date_words_are_no_date_in_any_date_path(con, word):
+    assert con.execute("select parse_date($t)", {"t": word}).fetchone()[0] is None
+    # The mapped adapter's declared format goes through strptime_date.
+    for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%d %B %Y"):
+        assert con.execute("select strptime_date($t, $f)", {"t": word, "f": fmt}).fetchone()[0] is None
 
 
 PLACES = [(code, name) for code, zh, en, _gb, extra in (*PROVINCES, CENTRAL_SOE) for name in (zh, en, code, *extra)]

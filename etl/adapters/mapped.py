@@ -129,7 +129,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
             )
         if col.type == "date" and date_format and name in found:
             params["date_format"] = str(date_format)
-            expr = f"coalesce(strftime(try_strptime(clean_text({expr}), $date_format), '%Y-%m-%d'), {expr})"
+            expr = f"coalesce(strftime(strptime_date(clean_text({expr}), $date_format), '%Y-%m-%d'), {expr})"
         if col.type == "varchar[]":
             expr = f"split_values({expr}, $separator)" if name in found or name in constants else "null::varchar[]"
         elif name in LOWERCASED and (name in found or name in constants):

@@ -32,22 +32,33 @@ create or replace macro fold_key(t) as
 
 -- A date from the forms the sources use: 2023-08-31, 2023/8/31, 2023.8.31, 2023年8月31日,
 -- with any note after it (2026/5/1（补登）); 2023-08 and 2023 give the first day.
+-- The cast is only a fast path for plain ISO text: on its own it also accepts DuckDB's special
+-- words (infinity, -infinity, inf, epoch, in any case and with spaces) and turns them into
+-- 9999-12-31, 0001-01-01 or 1970-01-01. A date comes only from text that holds its digits;
+-- year 0000 is no year (make_date would give 1 BC).
 create or replace macro parse_date(t) as coalesce(
-    try_cast(t as date),
+    case when regexp_matches(t, '^\s*[1-9]\d{3}-\d{1,2}-\d{1,2}\s*$') then try_cast(t as date) end,
     case
         when regexp_matches(t, '^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}') then try(make_date(
-            regexp_extract(t, '^\s*(\d{4})', 1)::int,
+            nullif(regexp_extract(t, '^\s*(\d{4})', 1)::int, 0),
             regexp_extract(t, '^\s*\d{4}\s*[-/.年]\s*(\d{1,2})', 1)::int,
             regexp_extract(t, '^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*(\d{1,2})', 1)::int
         ))
         when regexp_matches(t, '^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*月?\s*$') then try(make_date(
-            regexp_extract(t, '^\s*(\d{4})', 1)::int,
+            nullif(regexp_extract(t, '^\s*(\d{4})', 1)::int, 0),
             regexp_extract(t, '^\s*\d{4}\s*[-/.年]\s*(\d{1,2})', 1)::int,
             1
         ))
-        when regexp_matches(t, '^\s*\d{4}\s*年?\s*$') then try(make_date(regexp_extract(t, '(\d{4})', 1)::int, 1, 1))
+        when regexp_matches(t, '^\s*\d{4}\s*年?\s*$') then try(make_date(nullif(regexp_extract(t, '(\d{4})', 1)::int, 0), 1, 1))
     end
 );
+
+-- strptime with a source's declared format. strptime accepts the same special words as the cast
+-- (try_strptime('infinity', '%Y-%m-%d') is 9999-12-31): text without a digit is no date, and
+-- neither is year 0000 (1 BC).
+create or replace macro strptime_date(t, fmt) as case
+    when regexp_matches(t, '[0-9]') and year(try_strptime(t, fmt)) > 0 then try_strptime(t, fmt)
+end;
 
 -- How precise a date text is: day, month or year.
 create or replace macro date_precision(t) as case
