@@ -17,6 +17,7 @@ from dashboard.filters import (
     DEFAULT_PERIOD,
     EPOCH,
     Filters,
+    current_date,
     parse_query_params,
     period_presets,
     to_query_params,
@@ -96,7 +97,7 @@ def clamp_custom_range(today: date) -> None:
 
 def set_period_range(start: date, end: date) -> None:
     """Callback helper: focus the period on a range (e.g. a clicked month)."""
-    today = date.today()
+    today = current_date()
     st.session_state[K_PERIOD] = "custom"
     st.session_state[K_FROM] = _within(start, today)
     st.session_state[K_TO] = _within(end, today)

@@ -265,13 +265,14 @@ def _check_not_binary(path: Path, declared: str | None = None) -> None:
         return
     if (declared or "").lower().replace("_", "-").startswith(("utf-16", "utf16", "utf-32", "utf32")):
         return  # NULs are how UTF-16/32 writes ASCII
-    if len(head) >= 4 and head[1::2].count(0) * 10 >= len(head[1::2]) * 9:
+    kind = next((what for magic, what in BINARY_MAGIC.items() if head.startswith(magic)), None)
+    halves = (head[1::2], head[0::2])  # ASCII in UTF-16 LE / BE: every other byte is NUL
+    if not kind and len(head) >= 4 and any(half.count(0) * 10 >= len(half) * 9 for half in halves):
         raise SourceError(
             f"{path}: looks like UTF-16 text without a byte-order mark; "
             'set options.encoding = "utf-16-le" (or "utf-16-be"), or re-save the file as UTF-8.',
             file=str(path),
         )
-    kind = next((what for magic, what in BINARY_MAGIC.items() if head.startswith(magic)), None)
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     if kind or control * 20 > len(head):
         raise SourceError(

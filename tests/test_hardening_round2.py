@@ -777,8 +777,10 @@ def test_every_row_is_accounted_for_and_every_quarantined_row_keeps_its_raw_reco
 def test_6_a_link_reaching_into_the_future_opens_every_page(sample_db, use_db, open_page, page):
     use_db(sample_db)
     # open_page fails on any exception element (conftest_dashboard.app_test).
+    from dashboard.filters import current_date
+
     at = open_page(page, {"from": "2026-01-01", "to": "2999-12-31"})
-    today = date.today()
+    today = current_date()
     assert at.session_state["f_to"] == today
     assert at.session_state["f_from"] == min(date(2026, 1, 1), today)
     assert [d.value for d in at.sidebar.date_input] == [min(date(2026, 1, 1), today), today]
