@@ -260,6 +260,21 @@ def validate(data: dict[str, Any], path: Path) -> None:
     from etl.adapters import ADAPTERS  # local import: adapters import config
 
     problems: list[str] = []
+
+    def nul_keys(node: Any, where: str) -> Iterable[str]:
+        # Text reaches SQL only through etl.sqlquote, which refuses NUL: say so here, up front.
+        if isinstance(node, str) and "\x00" in node:
+            yield where
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                yield from nul_keys(key, f"{where}.{key}".lstrip("."))
+                yield from nul_keys(value, f"{where}.{key}".lstrip("."))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from nul_keys(value, f"{where}[{i}]")
+
+    for where in dict.fromkeys(nul_keys(data, "")):
+        problems.append(f"{path}: {where} holds a NUL character (\\u0000); remove it")
     for key in data:
         if key not in ("source", "warehouse"):
             problems.append(_unknown(str(path), "top-level key", key, ("source", "warehouse")))

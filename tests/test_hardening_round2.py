@@ -940,3 +940,15 @@ def test_11_json_on_bad_arguments_too():
     assert result.returncode == 2
     assert json.loads(result.stdout) == {"ok": False, "exit_code": 2, "error": "usage", "message": "bad arguments"}
     assert "unrecognized arguments: --no-such-flag" in result.stderr
+
+
+def test_13_a_nul_character_anywhere_in_the_config_is_a_usage_error(tmp_path):
+    config = tmp_path / "s.toml"
+    config.write_text(
+        '[[source]]\nname = "a"\nentity = "consent"\nadapter = "canonical"\nlocation = "a.csv"\n'
+        'options = { id_prefix = "x\\u0000y" }\n',
+        encoding="utf-8",
+    )
+    result = run_cli("run", "--sources", str(config), "--db", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 2
+    assert "source[0].options.id_prefix holds a NUL character (\\u0000); remove it" in result.stderr
