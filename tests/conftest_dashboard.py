@@ -24,6 +24,7 @@ PAGES = {
     "consent": "pages/page4_consent.py",
     "explorer": "pages/page5_explorer.py",
     "quality": "pages/page6_data_quality.py",
+    "briefing": "pages/page7_briefing.py",
 }
 _BUILT: dict[str, Path] = {}
 

@@ -1,0 +1,33 @@
+"""Every page shows the numbers recorded before the issue-13 restructure (tests/page_numbers.py).
+
+The record was taken on the sample warehouse at commit dfd036c, for the fixed URLs in
+page_numbers.URLS. A change to what a page shows must update the record on purpose
+(`python tests/page_numbers.py --db ...`) and say why in its commit.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from page_numbers import PAGE_KEYS, RECORD, URLS, snapshot
+
+pytest_plugins = ["conftest_dashboard"]
+
+EXPECTED = json.loads(RECORD.read_text(encoding="utf-8"))
+
+
+def test_record_covers_every_page_and_url():
+    assert set(EXPECTED) == {f"{page} {url}" for page in PAGE_KEYS for url in URLS}
+    assert all(not view["exceptions"] for view in EXPECTED.values())
+
+
+@pytest.mark.parametrize("page", PAGE_KEYS)
+@pytest.mark.parametrize("url", list(URLS))
+def test_page_shows_the_recorded_numbers(page, url, sample_db, use_db, open_page):
+    use_db(sample_db)
+    at = open_page(page, URLS[url])
+    got = json.loads(json.dumps(snapshot(at), ensure_ascii=False))
+    want = EXPECTED[f"{page} {url}"]
+    for part in ("metrics", "charts", "tables", "exceptions"):
+        assert got[part] == want[part], f"{page} {url}: {part} differ"
