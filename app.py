@@ -14,13 +14,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from core.connection import WarehouseMissing
+from core.schema import INCIDENT_CATEGORIES
 from dashboard import access, queries, state, ui
 from dashboard.cache import cached, pin_build
 from dashboard.filters import LANGS
 from dashboard.i18n import LANGS as LANG_NAMES
 from dashboard.i18n import translator, vocab
-from dashboard.warehouse import WarehouseMissing
-from etl.schema import INCIDENT_CATEGORIES
 
 st.set_page_config(page_title="GenAI licensing dashboard", page_icon=":material/policy:", layout="wide")
 
@@ -155,7 +155,7 @@ pages = [
     st.Page(ui.PAGE_FILES["explorer"], title=t("page_explorer"), icon=":material/search:", url_path="explorer"),
     st.Page(ui.PAGE_FILES["quality"], title=t("page_quality"), icon=":material/fact_check:", url_path="data-quality"),
     st.Page(
-        "pages/page7_briefing.py",
+        "pages/briefing.py",
         title="简报" if lang == "zh" else "Briefing",
         icon=":material/summarize:",
         url_path="briefing",

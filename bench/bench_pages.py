@@ -22,12 +22,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
-    "overview": "pages/page1_overview.py",
-    "licensing": "pages/page2_licensing.py",
-    "violations": "pages/page3_violations.py",
-    "consent": "pages/page4_consent.py",
-    "explorer": "pages/page5_explorer.py",
-    "data quality": "pages/page6_data_quality.py",
+    "overview": "pages/overview.py",
+    "licensing": "pages/licensing.py",
+    "violations": "pages/violations.py",
+    "consent": "pages/consent.py",
+    "explorer": "pages/explorer.py",
+    "data quality": "pages/data_quality.py",
 }
 GOAL_COLD, GOAL_WARM, GOAL_RSS_MB = 1.0, 0.2, 1024
 

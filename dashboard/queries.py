@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from core.connection import connect
 from dashboard.filters import EPOCH, Filters
-from dashboard.warehouse import connect
 
 SQL_DIR = Path(__file__).parent / "sql"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.connection import WarehouseMissing, db_path
 from dashboard import queries, state
 from dashboard.cache import cached
 from dashboard.export import to_csv_bytes
@@ -20,7 +21,6 @@ from dashboard.filters import Filters
 from dashboard.formatting import column_config, format_change, format_value
 from dashboard.i18n import translator
 from dashboard.kpis import Kpi
-from dashboard.warehouse import WarehouseMissing, db_path
 
 SMALL_N = 30
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
@@ -28,12 +28,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 # url_path of each page; app.py registers pages with these, KPI cards link to them.
 PAGE_FILES = {
-    "overview": "pages/page1_overview.py",
-    "licensing": "pages/page2_licensing.py",
-    "violations": "pages/page3_violations.py",
-    "consent": "pages/page4_consent.py",
-    "explorer": "pages/page5_explorer.py",
-    "quality": "pages/page6_data_quality.py",
+    "overview": "pages/overview.py",
+    "licensing": "pages/licensing.py",
+    "violations": "pages/violations.py",
+    "consent": "pages/consent.py",
+    "explorer": "pages/explorer.py",
+    "quality": "pages/data_quality.py",
 }
 
 

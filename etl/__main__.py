@@ -59,8 +59,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_brief(args: argparse.Namespace) -> int:
     # dashboard.briefing is streamlit-free, so the command and the Briefing page share it.
+    from core.connection import WarehouseMissing
     from dashboard import briefing
-    from dashboard.warehouse import WarehouseMissing
 
     try:
         period = briefing.parse_period(args.period, datetime.now(UTC).date())
@@ -104,7 +104,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from etl.status import read_status
+    from dashboard.status import read_status
 
     status = read_status(args.db)
     if args.json:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.schema import ENTITIES
 from etl.errors import ConfigError
-from etl.schema import ENTITIES
 
 _KNOWN_KEYS = {"name", "entity", "adapter", "location", "registry", "enabled", "options", "attribution"}
 

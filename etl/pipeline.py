@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from core.schema import ENTITIES
 from etl import __version__, publish
 from etl.adapters import ADAPTERS
 from etl.adapters.base import Context
@@ -25,7 +26,6 @@ from etl.config import Config, Source
 from etl.errors import SourceError
 from etl.jurisdictions import reference_rows
 from etl.readers import drop_raw, fetch, read_any, temp_workdir
-from etl.schema import ENTITIES
 from etl.stage import SQL_DIR, create_tables, install_macros, quarantine_rejects, stage
 
 MART_MODELS = (
@@ -141,7 +141,7 @@ def _prepare_previous_registrations(con: duckdb.DuckDBPyConnection, has_prev: bo
 
 
 def _run_model(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
-    sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    sql = next(SQL_DIR.glob(f"*/{name}.sql")).read_text(encoding="utf-8")
     used = {k: v for k, v in params.items() if f"${k}" in sql}
     con.execute(sql, used)
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.jurisdictions import aliases as jurisdiction_aliases
-from etl.schema import (
+from core.schema import (
     DATE_PRECISIONS,
     ENTITIES,
     INCIDENT_CATEGORIES,
@@ -28,6 +27,7 @@ from etl.schema import (
     YES_NO_UNKNOWN,
     Entity,
 )
+from etl.jurisdictions import aliases as jurisdiction_aliases
 
 SQL_DIR = Path(__file__).parent / "sql"
 

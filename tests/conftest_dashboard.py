@@ -18,13 +18,13 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 FIXTURES = ROOT / "tests" / "fixtures" / "dashboard"
 PAGES = {
-    "overview": "pages/page1_overview.py",
-    "licensing": "pages/page2_licensing.py",
-    "violations": "pages/page3_violations.py",
-    "consent": "pages/page4_consent.py",
-    "explorer": "pages/page5_explorer.py",
-    "quality": "pages/page6_data_quality.py",
-    "briefing": "pages/page7_briefing.py",
+    "overview": "pages/overview.py",
+    "licensing": "pages/licensing.py",
+    "violations": "pages/violations.py",
+    "consent": "pages/consent.py",
+    "explorer": "pages/explorer.py",
+    "quality": "pages/data_quality.py",
+    "briefing": "pages/briefing.py",
 }
 _BUILT: dict[str, Path] = {}
 
@@ -92,7 +92,7 @@ location = "{sample / "registrations_algorithm.csv"}"
 
 @pytest.fixture
 def use_db(monkeypatch: pytest.MonkeyPatch):
-    """Point the app at a warehouse for this test (dashboard.warehouse reads WAREHOUSE_DB)."""
+    """Point the app at a warehouse for this test (core.connection reads WAREHOUSE_DB)."""
 
     def _use(path: Path) -> Path:
         monkeypatch.setenv("WAREHOUSE_DB", str(path))
@@ -101,10 +101,28 @@ def use_db(monkeypatch: pytest.MonkeyPatch):
     return _use
 
 
+def _serve_like_production() -> None:
+    """Run AppTest as `python -m dashboard.serve` runs the app: with Streamlit's legacy pages/
+    folder mode off. AppTest switches it back on before every run (a pages/ folder exists), and
+    then a page whose file name equals its url_path (pages/explorer.py, /explorer) would run
+    without the frame."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test as module
+
+    class ServedPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    if module.PagesManager is PagesManager:
+        module.PagesManager = ServedPagesManager
+
+
 def app_test(query_params: dict[str, str] | None = None, timeout: float = 30):
     """An AppTest of the whole app (frame + pages), optionally opened from a URL's parameters."""
     from streamlit.testing.v1 import AppTest
 
+    _serve_like_production()
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (query_params or {}).items():
         at.query_params[key] = value

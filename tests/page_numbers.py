@@ -78,20 +78,10 @@ def snapshot(at) -> dict:
     }
 
 
-def record(page_files: dict[str, str]) -> dict:
-    from streamlit.testing.v1 import AppTest
+def record() -> dict:
+    from conftest_dashboard import run_page
 
-    out: dict[str, dict] = {}
-    for page in PAGE_KEYS:
-        for name, params in URLS.items():
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-            for key, value in params.items():
-                at.query_params[key] = value
-            at.run()
-            at.switch_page(page_files[page])
-            at.run()
-            out[f"{page} {name}"] = snapshot(at)
-    return out
+    return {f"{page} {name}": snapshot(run_page(page, params)) for page in PAGE_KEYS for name, params in URLS.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,9 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ["WAREHOUSE_DB"] = str(args.db)
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-    from conftest_dashboard import PAGES
-
-    data = record(PAGES)
+    data = record()
     args.out.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{args.out}: {len(data)} page views")
     return 0

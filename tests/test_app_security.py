@@ -388,7 +388,7 @@ def test_a_connection_pinned_to_an_old_build_refuses_the_new_one(sample_db, tmp_
     import os
     import shutil
 
-    from dashboard.warehouse import PINNED_VERSION, BuildChanged, connect, data_version
+    from core.connection import PINNED_VERSION, BuildChanged, connect, data_version
 
     live = tmp_path / "warehouse.duckdb"
     shutil.copy(sample_db, live)

@@ -72,9 +72,10 @@ def test_a_deep_link_on_a_fresh_server_opens_its_page_with_its_filters(browser, 
     assert "Page not found" not in body
     assert page.locator("h1").first.inner_text().startswith("Explorer")
     assert "jur=CN-BJ" in page.url
-    # A legacy page address does not run a page file outside the frame.
-    other = _open(browser.new_context(), f"{server}/page5_explorer", chart=False)
-    assert "Search registrations" not in other.inner_text("[data-testid=stMain]")
+    # A legacy page address (the file name of pages/data_quality.py) does not run a page file
+    # outside the frame.
+    other = _open(browser.new_context(), f"{server}/data_quality", chart=False)
+    assert "How each load went" not in other.inner_text("[data-testid=stMain]")
     context.close()
 
 

@@ -11,9 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 
+from core.connection import WarehouseMissing, connect, data_version
 from dashboard import kpis, queries
 from dashboard.filters import Filters
-from dashboard.warehouse import WarehouseMissing, connect, data_version
 
 pytest_plugins = ["conftest_dashboard"]
 ROOT = Path(__file__).resolve().parents[1]

@@ -48,7 +48,7 @@ def test_every_cli_command_and_option_is_in_the_readme():
 def test_every_sql_model_is_used_and_documented_tables_exist():
     sql_dir = ROOT / "etl" / "sql"
     used = set(MART_MODELS) | {"macros", "provider_macros", "bookkeeping"}
-    on_disk = {p.stem for p in sql_dir.glob("*.sql")}
+    on_disk = {p.stem for p in sql_dir.rglob("*.sql")}
     assert on_disk == used
     for model in MART_MODELS:
         if model.startswith("mart_"):
@@ -64,7 +64,7 @@ def test_readme_opens_with_the_two_commands_ci_runs():
 
 
 def test_every_entity_column_is_in_its_readme_table():
-    from etl.schema import ENTITIES
+    from core.schema import ENTITIES
 
     for entity in ENTITIES.values():
         section = re.search(rf"### {entity.name}\b.*?\n\n(\|.*?)\n\n", README, re.S)

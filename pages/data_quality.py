@@ -4,9 +4,9 @@ rows, and warnings for sources whose columns changed since the previous load."""
 import pandas as pd
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import charts, queries, ui
 from dashboard.cache import cached
-from dashboard.warehouse import WarehouseMissing
 
 f, t = ui.context()
 ui.header(t, "page_quality", "quality_intro")

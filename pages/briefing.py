@@ -8,11 +8,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import briefing, queries, ui
 from dashboard.cache import cached
 from dashboard.filters import EPOCH, period_presets
 from dashboard.i18n import vocab
-from dashboard.warehouse import WarehouseMissing
 
 # This page's own words (en, zh), kept here so the page is self-contained; shared words come
 # from dashboard.i18n through t().

@@ -3,12 +3,12 @@ category, breakdowns, the trend by audit quarter, and the gap list below a thres
 
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import charts, queries, state, ui
 from dashboard.cache import cached
 from dashboard.formatting import format_value
 from dashboard.i18n import vocab
 from dashboard.queries import CONSENT_BREAKDOWNS
-from dashboard.warehouse import WarehouseMissing
 
 f, t = ui.context()
 ui.header(t, "page_consent", "consent_intro")

@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import charts, kpis, queries, state, ui
 from dashboard.cache import cached
 from dashboard.filters import month_bounds
-from dashboard.warehouse import WarehouseMissing
 
 f, t = ui.context()
 ui.header(t, "page_overview", "overview_intro")

@@ -3,12 +3,12 @@ provider was registered, and who appears again and again."""
 
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import charts, queries, state, ui
 from dashboard.cache import cached
 from dashboard.formatting import format_value
 from dashboard.i18n import vocab
 from dashboard.queries import INCIDENT_BREAKDOWNS
-from dashboard.warehouse import WarehouseMissing
 
 f, t = ui.context()
 ui.header(t, "page_violations", "violations_intro")

@@ -3,9 +3,9 @@ provider's full record: filings in every list, cancellations, incidents, consent
 
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import queries, ui
 from dashboard.cache import cached
-from dashboard.warehouse import WarehouseMissing
 
 f, t = ui.context()
 ui.header(t, "page_explorer", "explorer_intro")
