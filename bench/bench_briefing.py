@@ -32,10 +32,9 @@ period = briefing.parse_period(sys.argv[2], __import__("datetime").date.today())
 filters = briefing.make_filters(period)
 params = {**briefing._params(filters, 0.8), "window_start": period.start, "window_end": period.end}
 text = queries.sql_text("incidents_in_period")
-wanted = set(queries._PARAM.findall(text))
 t0 = time.perf_counter()
 with connect(Path(sys.argv[1])) as con:
-    df = con.execute(text, {k: v for k, v in params.items() if k in wanted}).df()
+    df = con.execute(text, queries.bind(text, params)).df()
 print(len(df), time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 

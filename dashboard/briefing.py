@@ -275,8 +275,7 @@ class Bundle:
 
 def _batches(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> tuple[list[str], Iterator]:
     text = queries.sql_text(name)
-    wanted = set(queries._PARAM.findall(text))
-    reader = con.sql(text, params={k: v for k, v in params.items() if k in wanted}).to_arrow_reader(BATCH_ROWS)
+    reader = con.sql(text, params=queries.bind(text, params)).to_arrow_reader(BATCH_ROWS)
     return reader.schema.names, iter(reader)
 
 

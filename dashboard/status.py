@@ -1,82 +1,84 @@
-"""What `python -m etl status` reports: the last runs, per-source freshness and quarantine."""
+"""What `python -m etl status` reports: the last runs, per-source freshness and quarantine.
+
+Read through the same named queries as the Data quality page (source_freshness, etl_runs_recent,
+quarantine_rows_count, warehouse_info), on the same locked read-only connection.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import duckdb
+import pandas as pd
 
-from etl.errors import EtlError
+from dashboard import queries
+
+
+def _iso(value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def read_status(db: Path, runs: int = 10) -> dict:
-    if not Path(db).exists():
-        raise EtlError(f"{db}: no warehouse yet. Build it with: python -m etl run")
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        meta = con.execute("select load_id, built_at, etl_version, is_sample from warehouse_meta").fetchone()
-        sources = con.execute(
-            """
-            select
-                sources.source,
-                sources.entity,
-                sources.adapter,
-                last_run.status as last_status,
-                sources.data_load_id,
-                data_run.finished_at as data_as_of,
-                data_run.rows_loaded,
-                (select count(*) from quarantine where quarantine.source = sources.source) as quarantined,
-                last_run.message,
-            from etl_sources as sources
-            left join etl_runs as last_run
-                on last_run.source = sources.source and last_run.load_id = $load_id
-            left join etl_runs as data_run
-                on data_run.source = sources.source and data_run.load_id = sources.data_load_id
-            order by sources.source
-            """,
-            {"load_id": meta[0]},
-        ).fetchall()
-        recent = con.execute(
-            """
-            select load_id, min(started_at), max(finished_at), count(*),
-                count(*) filter (where status = 'failed'), sum(rows_loaded), sum(rows_quarantined)
-            from etl_runs group by load_id order by load_id desc limit $n
-            """,
-            {"n": runs},
-        ).fetchall()
-    finally:
-        con.close()
-    cols = [
-        "source",
-        "entity",
-        "adapter",
-        "last_status",
-        "data_load_id",
-        "data_as_of",
-        "rows",
-        "quarantined",
-        "message",
-    ]
+    """The warehouse's build, each source's latest run and data, and the last `runs` loads.
+
+    Raises core.connection.WarehouseMissing when there is no warehouse at `db`."""
+    db = Path(db)
+    meta = queries.warehouse_info(db)
+    freshness = queries.source_freshness(db)
+    # Enough run rows for the last `runs` loads: one row per source and load.
+    recent = queries.etl_runs_recent(runs * max(1, len(freshness)), db)
+    sources = []
+    for row in freshness.sort_values("source").itertuples():
+        quarantined = queries.quarantine_rows(row.source, "", 0, 1, db)[1]
+        sources.append(
+            {
+                "source": row.source,
+                "entity": row.entity,
+                "adapter": row.adapter,
+                "last_status": row.latest_status if isinstance(row.latest_status, str) else None,
+                "data_load_id": row.data_load_id if isinstance(row.data_load_id, str) else None,
+                "data_as_of": _iso(row.data_as_of_at),
+                "rows": _int(row.rows_loaded_count),
+                "quarantined": quarantined,
+                "message": row.latest_message if isinstance(row.latest_message, str) else None,
+            }
+        )
+    loads = (
+        recent.groupby("load_id", sort=False)
+        .agg(
+            started_at=("started_at", "min"),
+            finished_at=("finished_at", "max"),
+            sources=("source", "count"),
+            failed=("status", lambda s: int((s == "failed").sum())),
+            rows_loaded=("rows_loaded_count", "sum"),
+            rows_quarantined=("rows_quarantined_count", "sum"),
+        )
+        .sort_index(ascending=False)
+        .head(runs)
+    )
     return {
         "warehouse": str(db),
-        "load_id": meta[0],
-        "built_at": meta[1].isoformat(),
-        "etl_version": meta[2],
-        "is_sample": meta[3],
-        "sources": [
-            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in zip(cols, row, strict=True)}
-            for row in sources
-        ],
+        "load_id": meta.get("load_id"),
+        "built_at": _iso(meta.get("built_at")),
+        "etl_version": meta.get("etl_version"),
+        "is_sample": bool(meta.get("is_sample")),
+        "sources": sources,
         "runs": [
             {
-                "load_id": r[0],
-                "started_at": r[1].isoformat(),
-                "finished_at": r[2].isoformat() if r[2] else None,
-                "sources": r[3],
-                "failed": r[4],
-                "rows_loaded": int(r[5] or 0),
-                "rows_quarantined": int(r[6] or 0),
+                "load_id": load_id,
+                "started_at": _iso(r.started_at),
+                "finished_at": _iso(r.finished_at),
+                "sources": int(r.sources),
+                "failed": int(r.failed),
+                "rows_loaded": int(r.rows_loaded or 0),
+                "rows_quarantined": int(r.rows_quarantined or 0),
             }
-            for r in recent
+            for load_id, r in loads.iterrows()
         ],
     }

@@ -104,9 +104,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from core.connection import WarehouseMissing
     from dashboard.status import read_status
 
-    status = read_status(args.db)
+    try:
+        status = read_status(args.db)
+    except WarehouseMissing:
+        raise EtlError(f"{args.db}: no warehouse yet. Build it with: python -m etl run") from None
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2))
         return 0

@@ -6,7 +6,7 @@ import filecmp
 import re
 
 from etl.__main__ import _parser
-from etl.pipeline import MART_MODELS
+from etl.pipeline import MODELS
 from tests.conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -47,10 +47,10 @@ def test_every_cli_command_and_option_is_in_the_readme():
 
 def test_every_sql_model_is_used_and_documented_tables_exist():
     sql_dir = ROOT / "etl" / "sql"
-    used = set(MART_MODELS) | {"macros", "provider_macros", "bookkeeping"}
+    used = set(MODELS) | {"macros", "provider_macros", "bookkeeping"}
     on_disk = {p.stem for p in sql_dir.rglob("*.sql")}
     assert on_disk == used
-    for model in MART_MODELS:
+    for model in MODELS:
         if model.startswith("mart_"):
             assert f"`{model}`" in README, f"{model} is not described in README.md"
 
