@@ -79,6 +79,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_consent": ("Consent coverage", "同意覆盖率"),
     "page_explorer": ("Explorer", "数据浏览"),
     "page_quality": ("Data quality", "数据质量"),
+    "page_briefing": ("Briefing", "简报"),
+    "section_analysis": ("Analysis", "分析"),
+    "section_records": ("Records and exports", "记录与导出"),
     # Overview
     "overview_intro": (
         "Headline numbers for the selected period, each compared with the previous period of equal length.",
@@ -343,6 +346,41 @@ TEXT: dict[str, tuple[str, str]] = {
     "change_type.cancelled": ("cancelled", "注销"),
     "change_type.renamed": ("renamed", "更名"),
     "change_type.delisted": ("delisted", "下架"),
+    # Briefing page
+    "briefing_intro": (
+        "A ZIP of CSV files for a period and filters: the overview KPIs with the previous period, new and "
+        "cancelled registrations, incidents, consent gaps, counts by jurisdiction, and a manifest saying "
+        "which data, which filters and as of when. UTF-8 with BOM, opens in Excel. The same files as "
+        "`python -m etl brief`.",
+        "按时间段和筛选条件生成的 CSV 压缩包：概览指标及上期对比、新增与注销备案、事件、同意缺口、按属地统计，"
+        "以及说明数据来源、筛选条件和数据时点的清单。UTF-8（带 BOM），可直接用 Excel 打开。"
+        "与 `python -m etl brief` 生成的文件相同。",
+    ),
+    "briefing_period": ("Briefing period", "简报时间段"),
+    "briefing_custom": ("Custom range", "自定义范围"),
+    "briefing_last-month": ("Last month", "上个月"),
+    "briefing_last-quarter": ("Last quarter", "上个季度"),
+    "briefing_last-year": ("Last year", "去年"),
+    "briefing_from": ("From", "起始"),
+    "briefing_to": ("To", "截止"),
+    "briefing_jurisdictions": ("Jurisdictions", "属地"),
+    "briefing_lists": ("Lists", "名单"),
+    "briefing_categories": ("Incident categories", "事件类别"),
+    "briefing_provider": ("Provider name contains", "提供者名称包含"),
+    "briefing_threshold": ("Consent gap threshold", "同意缺口阈值"),
+    "briefing_all": ("All", "全部"),
+    "briefing_download_bundle": ("Download briefing (ZIP)", "下载简报（ZIP）"),
+    "briefing_as_of": (
+        "Period {start} to {end} (previous: {prev_start} to {prev_end}). Data as of {as_of} (oldest source), "
+        "load {load_id}.",
+        "时间段 {start} 至 {end}（上期：{prev_start} 至 {prev_end}）。"
+        "数据时点 {as_of}（最早的数据源），加载批次 {load_id}。",
+    ),
+    "briefing_summary": ("Summary", "概览"),
+    "briefing_rows": ("{rows} rows; the first {shown} are shown.", "共 {rows} 行；显示前 {shown} 行。"),
+    "briefing_no_rows": ("No rows match this period and these filters.", "该时间段和筛选条件下没有数据。"),
+    "briefing_download_file": ("Download {name}", "下载 {name}"),
+    "briefing_failed": ("The briefing could not be built: {error}", "无法生成简报：{error}"),
     "url_key.lang": ("language", "语言"),
     "url_key.period": ("period", "时间段"),
     "url_key.from": ("from", "起始"),

@@ -21,20 +21,11 @@ from dashboard.filters import Filters
 from dashboard.formatting import column_config, format_change, format_value
 from dashboard.i18n import translator
 from dashboard.kpis import Kpi
+from dashboard.pages import BY_KEY
 
 SMALL_N = 30
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-# url_path of each page; app.py registers pages with these, KPI cards link to them.
-PAGE_FILES = {
-    "overview": "pages/overview.py",
-    "licensing": "pages/licensing.py",
-    "violations": "pages/violations.py",
-    "consent": "pages/consent.py",
-    "explorer": "pages/explorer.py",
-    "quality": "pages/data_quality.py",
-}
 
 
 def md_escape(text: object) -> str:
@@ -167,6 +158,37 @@ def table(
     )
 
 
+def jurisdiction_picker(
+    label: str,
+    jurisdictions: pd.DataFrame | None,
+    lang: str,
+    *,
+    key: str,
+    placeholder: str,
+    keep: Iterable[str] = (),
+    **kwargs: Any,
+) -> list[str]:
+    """The jurisdiction multiselect (sidebar and Briefing): codes from jurisdiction_options,
+    shown as "name (code)" in the page language. Codes in `keep` stay selectable even when
+    this build does not know them (a shared link, a missing warehouse)."""
+    if jurisdictions is None:
+        names: dict[str, str] = {}
+        options: list[str] = []
+    else:
+        name_column = "jurisdiction_name" if lang == "zh" else "jurisdiction_name_en"
+        names = dict(zip(jurisdictions["jurisdiction_code"], jurisdictions[name_column], strict=True))
+        options = jurisdictions["jurisdiction_code"].tolist()
+    options += [code for code in keep if code not in options]
+    return st.multiselect(
+        label,
+        options=options,
+        format_func=lambda code: f"{names.get(code) or code} ({code})",
+        key=key,
+        placeholder=placeholder,
+        **kwargs,
+    )
+
+
 def pager(key: str, total: int, page_size: int, t: Callable[..., str]) -> int:
     """A page number input; returns the 0-based page. Resets when the result size changes."""
     pages = max(1, -(-total // page_size))
@@ -197,8 +219,8 @@ def kpi_card(kpi: Kpi, t: Callable[..., str], lang: str, days: int | None) -> No
             st.caption(t("kpi_consent_n", n=f"{kpi.n:,}"))
             small_n(t, kpi.n)
         st.page_link(
-            PAGE_FILES[kpi.page],
-            label=t("open_page", page=t(f"page_{kpi.page}")),
+            BY_KEY[kpi.page].file,
+            label=t("open_page", page=t(BY_KEY[kpi.page].title_key)),
             query_params=_link_params(),
         )
 

@@ -14,18 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.pages import PAGES as PAGE_TABLE
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 FIXTURES = ROOT / "tests" / "fixtures" / "dashboard"
-PAGES = {
-    "overview": "pages/overview.py",
-    "licensing": "pages/licensing.py",
-    "violations": "pages/violations.py",
-    "consent": "pages/consent.py",
-    "explorer": "pages/explorer.py",
-    "quality": "pages/data_quality.py",
-    "briefing": "pages/briefing.py",
-}
+PAGES = {page.key: page.file for page in PAGE_TABLE}
 _BUILT: dict[str, Path] = {}
 
 

@@ -17,19 +17,15 @@ import duckdb
 import pytest
 
 from dashboard.access import is_allowed
+from dashboard.i18n import t
+from dashboard.pages import PAGES
 from dashboard.ui import md_escape
 
 pytest_plugins = ["conftest_dashboard"]
 
-ALL_PAGES = ["overview", "licensing", "violations", "consent", "explorer", "quality"]
-TITLES = {
-    "overview": "Overview",
-    "licensing": "Licensing trends",
-    "violations": "Violations and enforcement",
-    "consent": "Consent coverage",
-    "explorer": "Explorer",
-    "quality": "Data quality",
-}
+# Every page in dashboard.pages; the Briefing is covered by test_briefing_page.py.
+ALL_PAGES = [page.key for page in PAGES if page.key != "briefing"]
+TITLES = {page.key: t(page.title_key) for page in PAGES}
 INJECTIONS = {
     "jur": "CN-BJ' OR 1=1 --",
     "reg": "cac_genai'); drop table mart_registrations; --",

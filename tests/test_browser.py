@@ -12,13 +12,16 @@ from pathlib import Path
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, require_browser, start_server, stop_server
 
+from dashboard.i18n import t
+from dashboard.pages import DEFAULT
+from dashboard.pages import PAGES as PAGE_TABLE
+
 pytest_plugins = ["conftest_dashboard"]
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/shots"))
 # url path -> what the page must show; "" is the default page (Overview).
-PAGES = {"": "Overview", "licensing": "Licensing trends", "violations": "Violations and enforcement",
-         "consent": "Consent coverage", "explorer": "Explorer", "data-quality": "Data quality"}  # fmt: skip
+PAGES = {"" if page is DEFAULT else page.url_path: t(page.title_key) for page in PAGE_TABLE}
 
 
 @pytest.fixture(scope="module")

@@ -8,18 +8,24 @@ import string
 from pathlib import Path
 
 from dashboard.i18n import TEXT
-from dashboard.ui import PAGE_FILES
+from dashboard.pages import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "dashboard").glob("*.py"))]
 
 
-def test_every_page_file_is_registered_in_app():
-    app = (ROOT / "app.py").read_text()
-    registered = {path for key, path in PAGE_FILES.items() if f'PAGE_FILES["{key}"]' in app}
-    registered |= set(re.findall(r'st\.Page\(\s*"(pages/[^"]+\.py)"', app))
+def test_every_page_file_is_declared_once_and_app_registers_the_table():
     files = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
-    assert files == registered
+    assert files == {page.file for page in PAGES}
+    for field in ("key", "file", "url_path"):
+        values = [getattr(page, field) for page in PAGES]
+        assert len(values) == len(set(values)), f"two pages share a {field}"
+    for page in PAGES:
+        assert page.title_key in TEXT and page.section in TEXT, page.key
+        assert not re.match(r"page\d", Path(page.file).stem), f"{page.file}: name a page for what it shows"
+    app = (ROOT / "app.py").read_text()
+    # app.py builds its navigation from the table and names no page file itself.
+    assert "for spec in PAGES" in app and "pages/" not in app
 
 
 def test_pages_hold_no_sql_and_no_duckdb():
