@@ -221,22 +221,48 @@ def _paged(name: str, params: dict[str, Any], page: int, page_size: int, path: P
     return fetch(name, params, path), total
 
 
+# The Explorer's searches: each a <name>.sql of one page of rows and a <name>_count.sql.
+SEARCHES = ("registrations", "providers", "incidents")
+
+
+def _search_params(kind: str, f: Filters, search: str) -> dict[str, Any]:
+    if kind not in SEARCHES:
+        raise ValueError(f"unknown search {kind!r}")
+    # Incidents carry the category filter too (_period adds it).
+    return {**(_period(f) if kind == "incidents" else f.params()), "search": _search(search)}
+
+
+def search_count(kind: str, f: Filters, search: str = "", path: Path | None = None) -> int:
+    """How many rows an Explorer search finds: one count query, for the pager."""
+    return int(fetch(f"{kind}_page_count", _search_params(kind, f, search), path).iloc[0, 0])
+
+
+def search_rows(
+    kind: str, f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
+) -> pd.DataFrame:
+    """One page of an Explorer search's rows."""
+    params = {**_search_params(kind, f, search), "limit": page_size, "offset": max(page, 0) * page_size}
+    return fetch(f"{kind}_page", params, path)
+
+
 def registrations_page(
     f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
 ) -> tuple[pd.DataFrame, int]:
-    return _paged("registrations_page", {**f.params(), "search": _search(search)}, page, page_size, path)
+    return search_rows("registrations", f, search, page, page_size, path), search_count(
+        "registrations", f, search, path
+    )
 
 
 def incidents_page(
     f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
 ) -> tuple[pd.DataFrame, int]:
-    return _paged("incidents_page", {**_period(f), "search": _search(search)}, page, page_size, path)
+    return search_rows("incidents", f, search, page, page_size, path), search_count("incidents", f, search, path)
 
 
 def providers_page(
     f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
 ) -> tuple[pd.DataFrame, int]:
-    return _paged("providers_page", {**f.params(), "search": _search(search)}, page, page_size, path)
+    return search_rows("providers", f, search, page, page_size, path), search_count("providers", f, search, path)
 
 
 def provider_aliases(provider_name: str, path: Path | None = None) -> pd.DataFrame | None:

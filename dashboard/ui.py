@@ -19,12 +19,13 @@ from dashboard.cache import cached
 from dashboard.export import to_csv_bytes
 from dashboard.filters import Filters
 from dashboard.formatting import column_config, format_change, format_value
-from dashboard.i18n import translator
+from dashboard.i18n import column_labels, translator
 from dashboard.kpis import Kpi
 from dashboard.pages import BY_KEY
 
 SMALL_N = 30
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+_WEB_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -88,13 +89,22 @@ def small_n(t: Callable[..., str], n: int | float | None) -> None:
         st.warning(t("small_n", n=int(n)))
 
 
+def _lang() -> str:
+    return st.session_state.get(state.K_LANG) or "en"
+
+
+def _labelled_csv(df: pd.DataFrame, lang: str, attribution: tuple[str, ...]) -> bytes:
+    return to_csv_bytes(df.rename(columns=column_labels(df.columns, lang)), attribution)
+
+
 def download(
     df: pd.DataFrame, file_stem: str, key: str, t: Callable[..., str], attribution: Iterable[str] = ()
 ) -> None:
+    """A CSV of `df` with the column labels of the page's language as headers."""
     st.download_button(
         t("download_csv"),
         # Deferred: the CSV is written only when someone clicks, not on every rerun of the page.
-        data=partial(to_csv_bytes, df, tuple(attribution)),
+        data=partial(_labelled_csv, df, _lang(), tuple(attribution)),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"dl_{key}",
@@ -125,6 +135,26 @@ def chart(
     download(df, file_stem or key, key, t, attribution)
 
 
+def chart_or_empty(
+    df: pd.DataFrame,
+    build: Callable[[pd.DataFrame], go.Figure],
+    *,
+    key: str,
+    t: Callable[..., str],
+    empty_key: str,
+    file_stem: str | None = None,
+    on_select: Callable[[], None] | None = None,
+    attribution: Iterable[str] = (),
+) -> bool:
+    """The empty-state message when `df` has no rows, else the chart `build(df)` with its CSV
+    download (and attribution). Returns whether a chart was drawn."""
+    if df.empty:
+        empty(t, empty_key)
+        return False
+    chart(build(df), df, key=key, t=t, file_stem=file_stem, on_select=on_select, attribution=attribution)
+    return True
+
+
 def selected_custom(key: str, index: int = 0) -> list[Any]:
     """Values of customdata[index] for the points selected in chart `key` (for on_select)."""
     event = st.session_state.get(key) or {}
@@ -145,12 +175,20 @@ def table(
     height: int | str = "auto",
     on_select: Callable[[], None] | str = "ignore",
 ) -> Any:
-    """A read-only table. Cells are plain text or numbers: nothing from a source is rendered
-    as markdown, HTML or a link."""
+    """A read-only table with the column labels of the page's language as headers, formats from
+    the column suffixes and blanks for missing text. Cells are plain text or numbers: nothing
+    from a source is rendered as markdown or HTML. Only a `url` column becomes a link, and only
+    for http(s) addresses; any other scheme (javascript: …) is left blank."""
+    shown = df.copy()
+    for column in shown.columns:
+        if column == "url" or column.endswith("_url"):
+            shown[column] = shown[column].map(lambda v: v if isinstance(v, str) and _WEB_URL.match(v) else None)
+        elif shown[column].dtype == object:
+            shown[column] = shown[column].map(lambda v: "" if v is None or v is pd.NA else v)
     return st.dataframe(
-        df,
+        shown,
         hide_index=True,
-        column_config=column_config(list(df.columns), labels),
+        column_config=column_config(list(shown.columns), {**column_labels(shown.columns, _lang()), **(labels or {})}),
         key=key,
         height=height,
         on_select=on_select,

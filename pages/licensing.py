@@ -62,7 +62,7 @@ try:
                 name="jurisdiction_label",
                 label="tile_label",
                 title=t("jurisdiction_map_title"),
-                value_label=t("ax_active"),
+                lang=f.lang,
                 selected=f.jurisdictions,
             )
             ui.chart(
@@ -82,13 +82,7 @@ try:
                 y="jurisdiction_label",
                 orientation="h",
                 title=t("jurisdiction_bar_title"),
-                x_title=t("ax_active"),
-                y_title=t("ax_jurisdiction"),
-                labels={
-                    "active_count": t("ax_active"),
-                    "jurisdiction_label": t("ax_jurisdiction"),
-                    "filing_count": t("ax_filings"),
-                },
+                lang=f.lang,
                 hover=["filing_count"],
                 custom=["jurisdiction_code"],
                 height=460,
@@ -118,9 +112,7 @@ try:
             y="filing_count",
             color="series",
             title=t("filings_by_month_title"),
-            x_title=t("ax_month"),
-            y_title=t("ax_filings"),
-            labels={"month_date": t("ax_month"), "filing_count": t("ax_filings"), "series": t("ax_list")},
+            lang=f.lang,
         )
         ui.chart(fig, filings, key="lic_filings", t=t, file_stem="filings_by_month")
 
@@ -131,14 +123,7 @@ try:
             x="month_end_date",
             y="active_count",
             title=t("active_by_month_title"),
-            x_title=t("ax_month_end"),
-            y_title=t("ax_active"),
-            labels={
-                "month_end_date": t("ax_month_end"),
-                "active_count": t("ax_active"),
-                "filed_count": t("ax_filings"),
-                "cancelled_count": t("kpi_cancelled"),
-            },
+            lang=f.lang,
             hover=["filed_count", "cancelled_count"],
         )
         ui.chart(fig, active, key="lic_active", t=t, file_stem="active_registrations_by_month")
@@ -163,13 +148,7 @@ try:
                 color="registry_label",
                 orientation="h",
                 title=t("category_title"),
-                x_title=t("ax_filings"),
-                y_title=t("ax_category"),
-                labels={
-                    "filing_count": t("ax_filings"),
-                    "category_label": t("ax_category"),
-                    "registry_label": t("ax_list"),
-                },
+                lang=f.lang,
             )
             ui.chart(fig, by_category, key="lic_category", t=t, file_stem="filings_by_category")
         with right:
@@ -189,9 +168,7 @@ try:
                 color="registry_label",
                 orientation="h",
                 title=t("role_title"),
-                x_title=t("ax_filings"),
-                y_title=t("ax_role"),
-                labels={"filing_count": t("ax_filings"), "role_label": t("ax_role"), "registry_label": t("ax_list")},
+                lang=f.lang,
             )
             ui.chart(fig, by_role, key="lic_role", t=t, file_stem="filings_by_role")
 
@@ -210,9 +187,7 @@ try:
             y="provider_name",
             orientation="h",
             title=t("providers_title"),
-            x_title=t("ax_share"),
-            y_title=t("ax_provider"),
-            labels={"share_pct": t("ax_share"), "provider_name": t("ax_provider"), "active_count": t("ax_active")},
+            lang=f.lang,
             hover=["active_count"],
             height=520,
         )

@@ -35,62 +35,55 @@ try:
     left, middle, right = st.columns(3)
     with left:
         filings = cached(queries.filings_by_month, f)
-        if filings.empty:
-            ui.empty(t, "no_registrations")
-        else:
-            monthly = filings.groupby("month_date", as_index=False)["filing_count"].sum()
-            fig = charts.bar_chart(
-                monthly,
+        monthly = filings.groupby("month_date", as_index=False)["filing_count"].sum()
+        drawn = ui.chart_or_empty(
+            monthly,
+            lambda df: charts.bar_chart(
+                df,
                 x="month_date",
                 y="filing_count",
                 title=t("trend_filings"),
-                x_title=t("ax_month"),
-                y_title=t("ax_filings"),
-                labels={"month_date": t("ax_month"), "filing_count": t("ax_filings")},
+                lang=f.lang,
                 custom=["month_date"],
                 height=300,
-            )
-            ui.chart(fig, monthly, key="ov_filings", t=t, file_stem="new_filings_by_month", on_select=_focus_month)
+            ),
+            key="ov_filings",
+            t=t,
+            empty_key="no_registrations",
+            file_stem="new_filings_by_month",
+            on_select=_focus_month,
+        )
+        if drawn:
             st.caption(t("overview_click"))
     with middle:
         incidents = cached(queries.incidents_by_month, f, "category")
-        if incidents.empty:
-            ui.empty(t, "no_incidents")
-        else:
-            monthly = incidents.groupby(["month_date", "record_type"], as_index=False)["record_count"].sum()
-            monthly["record_type"] = [t(f"record_type.{v}") for v in monthly["record_type"]]
-            fig = charts.bar_chart(
-                monthly,
+        monthly = incidents.groupby(["month_date", "record_type"], as_index=False)["record_count"].sum()
+        monthly["record_type"] = [t(f"record_type.{v}") for v in monthly["record_type"]]
+        ui.chart_or_empty(
+            monthly,
+            lambda df: charts.bar_chart(
+                df,
                 x="month_date",
                 y="record_count",
                 color="record_type",
                 title=t("trend_incidents"),
-                x_title=t("ax_month"),
-                y_title=t("ax_records"),
-                labels={"month_date": t("ax_month"), "record_count": t("ax_records"), "record_type": ""},
+                lang=f.lang,
                 height=300,
-            )
-            ui.chart(fig, monthly, key="ov_incidents", t=t, file_stem="incidents_by_month", attribution=attribution)
+            ),
+            key="ov_incidents",
+            t=t,
+            empty_key="no_incidents",
+            file_stem="incidents_by_month",
+            attribution=attribution,
+        )
     with right:
-        quarters = cached(queries.consent_coverage_by_quarter, f)
-        if quarters.empty:
-            ui.empty(t, "no_consent")
-        else:
-            fig = charts.line_chart(
-                quarters,
-                x="audit_quarter_date",
-                y="coverage_pct",
-                title=t("trend_consent"),
-                x_title=t("ax_quarter"),
-                y_title=t("ax_coverage"),
-                labels={
-                    "audit_quarter_date": t("ax_quarter"),
-                    "coverage_pct": t("ax_coverage"),
-                    "known_dataset_count": "N",
-                },
-                hover=["known_dataset_count", "unknown_dataset_count"],
-                height=300,
-            )
-            ui.chart(fig, quarters, key="ov_consent", t=t, file_stem="consent_coverage_by_quarter")
+        ui.chart_or_empty(
+            cached(queries.consent_coverage_by_quarter, f),
+            lambda df: charts.consent_trend(df, title=t("trend_consent"), lang=f.lang, height=300),
+            key="ov_consent",
+            t=t,
+            empty_key="no_consent",
+            file_stem="consent_coverage_by_quarter",
+        )
 except WarehouseMissing as exc:
     ui.warehouse_missing(exc, t)

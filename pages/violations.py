@@ -74,11 +74,8 @@ try:
                 y="record_count",
                 color="group_label",
                 title=t("incidents_by_month_title", what=t(f"record_type.{shown}"), by=t(f"by_{breakdown}")),
-                x_title=t("ax_month"),
-                y_title=t("ax_records"),
+                lang=f.lang,
                 labels={
-                    "month_date": t("ax_month"),
-                    "record_count": t("ax_records"),
                     "group_label": t(f"by_{breakdown}"),
                 },
                 custom=["group_value"],
@@ -121,9 +118,7 @@ try:
                 color="record_type",
                 orientation="h",
                 title=t("incidents_jurisdiction_title"),
-                x_title=t("ax_records"),
-                y_title=t("ax_jurisdiction"),
-                labels={"type_count": t("ax_records"), "jurisdiction_label": t("ax_jurisdiction"), "record_type": ""},
+                lang=f.lang,
                 height=520,
             )
             ui.chart(
@@ -144,9 +139,7 @@ try:
                 color="linkage_label",
                 orientation="h",
                 title=t("linkage_title"),
-                x_title=t("ax_records"),
-                y_title=t("ax_linkage"),
-                labels={"record_count": t("ax_records"), "linkage_label": t("ax_linkage")},
+                lang=f.lang,
                 height=320,
             )
             charts.hide_legend(fig)
@@ -172,14 +165,7 @@ try:
                 y="penalty_amount",
                 color="penalty_currency",
                 title=t("penalties_title"),
-                x_title=t("ax_month"),
-                y_title=t("ax_penalty"),
-                labels={
-                    "month_date": t("ax_month"),
-                    "penalty_amount": t("ax_penalty"),
-                    "penalty_currency": t("ax_currency"),
-                    "action_count": "N",
-                },
+                lang=f.lang,
                 hover=["action_count"],
             )
             ui.chart(fig, penalties, key="vio_penalties", t=t, file_stem="penalties_by_month", attribution=attribution)

@@ -187,3 +187,16 @@ def test_overview_kpi_change_against_previous_period(sample_db, use_db, open_pag
     assert active.delta and active.delta.startswith(("+", "-"))
     at_all = open_page("overview", {"period": "all"})
     assert all(not m.delta for m in at_all.metric), "all time has no previous period"
+
+
+@pytest.mark.parametrize(("lang", "header"), [("en", "Registration number"), ("zh", "备案编号")])
+def test_tables_show_labels_of_the_page_language(lang, header, sample_db, use_db, open_page):
+    import json
+
+    use_db(sample_db)
+    at = open_page("explorer", {"period": "all", "lang": lang})
+    _no_exception(at)
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["registration_id"]["label"] == header
+    # A missing text cell is a blank, never the word None.
+    assert not (at.dataframe[0].value.astype(object) == "None").any().any()

@@ -82,3 +82,31 @@ def test_readme_documents_the_dashboard():
     for key in ("period", "from", "to", "jur", "reg", "q", "cat", "lang", "WAREHOUSE_DB"):
         assert f"`{key}`" in section, key
     assert "bench/bench_pages.py" in section
+
+
+def test_every_column_a_page_shows_has_a_label_in_both_languages():
+    import json
+
+    from dashboard.i18n import COLUMNS
+
+    record = json.loads((ROOT / "tests" / "fixtures" / "dashboard" / "page_numbers.json").read_text())
+    shown = {
+        c
+        for key, view in record.items()
+        if not key.startswith("briefing")
+        for t in view["tables"]
+        for c in t["columns"]
+    }
+    pages = "\n".join(p.read_text() for p in (ROOT / "pages").glob("*.py"))
+    # Columns a chart draws: x=, y=, color= and hover= names in the pages.
+    shown |= set(re.findall(r'\b(?:x|y|color)="([a-z_]+)"', pages))
+    for hover in re.findall(r"hover=\[([^\]]*)\]", pages):
+        shown |= set(re.findall(r'"([a-z_]+)"', hover))
+    missing = sorted(c for c in shown if c not in COLUMNS or not all(COLUMNS[c]))
+    assert not missing, f"columns without a label: {missing}"
+
+
+def test_pages_spell_no_axis_titles():
+    for path in (ROOT / "pages").glob("*.py"):
+        text = path.read_text()
+        assert "x_title=" not in text and "value_label=" not in text, path.name
