@@ -45,8 +45,20 @@ def _once(name: str, factory: pytest.TempPathFactory, sources: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built-in sample warehouse (data/sources.toml)."""
-    return _once("sample", tmp_path_factory, ROOT / "data" / "sources.toml")
+    """The built-in sample plus the test corpus of hostile and broken rows
+    (tests/fixtures/corpus.py): what the page, security and browser tests read."""
+    if "sample" not in _BUILT or not _BUILT["sample"].exists():
+        from tests.fixtures.corpus import write_corpus_sources
+
+        sources = write_corpus_sources(tmp_path_factory.mktemp("sample_inputs"))
+        _BUILT["sample"] = build_warehouse(sources, tmp_path_factory.mktemp("sample") / "warehouse.duckdb")
+    return _BUILT["sample"]
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse `make run` builds: data/sources.toml over the committed data/sample."""
+    return _once("demo", tmp_path_factory, ROOT / "data" / "sources.toml")
 
 
 @pytest.fixture(scope="session")
