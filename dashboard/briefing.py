@@ -508,3 +508,34 @@ def build_bundle(filters: Filters, *, path: Path | None = None, threshold: float
             file, _, count = rest.partition(",")
             rows[file] = int(count)
     return Bundle(target.name, data, files, rows)
+
+
+def brief(
+    period_text: str,
+    *,
+    today: date,
+    jurisdictions: Iterable[str] = (),
+    registries: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    provider: str = "",
+    threshold_pct: float = 80,
+    max_age_text: str | None = None,
+    path: Path | None = None,
+    out: Path = Path("."),
+) -> Path:
+    """`python -m etl brief`: check the request, then write the ZIP into `out` and return its path.
+
+    BriefingUsageError for a bad request (period, age, threshold, an unknown code), BriefingError
+    (StaleData) when the data are older than `max_age_text`, WarehouseMissing without a warehouse.
+    """
+    period = parse_period(period_text, today)
+    max_age = parse_age(max_age_text) if max_age_text else None
+    if not 0 <= threshold_pct <= 100:
+        raise BriefingUsageError(f"--threshold {threshold_pct:g} is out of range; expected 0 to 100")
+    filters = make_filters(
+        period, jurisdictions=jurisdictions, registries=registries, categories=categories, provider=provider
+    )
+    check_scope(filters, path, CATEGORIES)
+    if max_age is not None:
+        check_max_age(max_age, path)
+    return write_bundle(filters, out, path=path, threshold=threshold_pct / 100)

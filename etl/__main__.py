@@ -1,5 +1,11 @@
 """Command line: `python -m etl run | status | sample | brief`.
 
+A thin layer over both sides, as sqlite-utils' cli.py sits over db.py: `run` and `sample` call
+the write side (etl), `status` and `brief` the read side (dashboard.status, dashboard.briefing),
+each imported inside its command. This is the one module allowed to import both
+(tests/test_layering.py). It parses arguments, calls one function, prints, and turns typed
+errors into messages and exit codes.
+
 Exit codes: 0 all sources loaded (quarantined rows allowed), 1 a source failed or the run
 could not start, 2 usage error. Errors are printed as one readable message, never a traceback.
 """
@@ -63,21 +69,18 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     from dashboard import briefing
 
     try:
-        period = briefing.parse_period(args.period, datetime.now(UTC).date())
-        max_age = briefing.parse_age(args.max_age) if args.max_age else None
-        if not 0 <= args.threshold <= 100:
-            raise briefing.BriefingUsageError(f"--threshold {args.threshold:g} is out of range; expected 0 to 100")
-        filters = briefing.make_filters(
-            period,
+        target = briefing.brief(
+            args.period,
+            today=datetime.now(UTC).date(),
             jurisdictions=args.jurisdiction,
             registries=args.list,
             categories=args.category,
             provider=args.provider,
+            threshold_pct=args.threshold,
+            max_age_text=args.max_age,
+            path=args.db,
+            out=args.out,
         )
-        briefing.check_scope(filters, args.db, briefing.CATEGORIES)
-        if max_age is not None:
-            briefing.check_max_age(max_age, args.db)
-        target = briefing.write_bundle(filters, args.out, path=args.db, threshold=args.threshold / 100)
     except briefing.BriefingUsageError as exc:
         raise UsageError(str(exc)) from None
     except (briefing.BriefingError, WarehouseMissing) as exc:
