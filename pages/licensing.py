@@ -97,24 +97,22 @@ try:
             )
 
     filings = cached(queries.filings_by_month, f)
-    if filings.empty:
-        ui.empty(t, "no_registrations")
-    else:
-        filings = filings.assign(
-            series=[
-                f"{vocab('registry', r, f.lang)} · {vocab('kind', k, f.lang)}"
-                for r, k in zip(filings["registry"], filings["kind"], strict=True)
-            ]
-        )
-        fig = charts.bar_chart(
-            filings,
-            x="month_date",
-            y="filing_count",
-            color="series",
-            title=t("filings_by_month_title"),
-            lang=f.lang,
-        )
-        ui.chart(fig, filings, key="lic_filings", t=t, file_stem="filings_by_month")
+    filings = filings.assign(
+        series=[
+            f"{vocab('registry', r, f.lang)} · {vocab('kind', k, f.lang)}"
+            for r, k in zip(filings["registry"], filings["kind"], strict=True)
+        ]
+    )
+    ui.chart_or_empty(
+        filings,
+        lambda df: charts.bar_chart(
+            df, x="month_date", y="filing_count", color="series", title=t("filings_by_month_title"), lang=f.lang
+        ),
+        key="lic_filings",
+        t=t,
+        empty_key="no_registrations",
+        file_stem="filings_by_month",
+    )
 
     active = cached(queries.active_registrations_by_month, f)
     if not active.empty:

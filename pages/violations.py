@@ -155,20 +155,24 @@ try:
             )
 
         st.subheader(t("penalties_title"))
-        penalties = cached(queries.penalties_by_month, f)
-        if penalties.empty:
-            ui.empty(t, "no_penalties")
-        else:
-            fig = charts.bar_chart(
-                penalties,
+        drawn = ui.chart_or_empty(
+            cached(queries.penalties_by_month, f),
+            lambda df: charts.bar_chart(
+                df,
                 x="month_date",
                 y="penalty_amount",
                 color="penalty_currency",
                 title=t("penalties_title"),
                 lang=f.lang,
                 hover=["action_count"],
-            )
-            ui.chart(fig, penalties, key="vio_penalties", t=t, file_stem="penalties_by_month", attribution=attribution)
+            ),
+            key="vio_penalties",
+            t=t,
+            empty_key="no_penalties",
+            file_stem="penalties_by_month",
+            attribution=attribution,
+        )
+        if drawn:
             st.caption(t("penalties_note"))
 
         st.subheader(t("repeat_title"))
