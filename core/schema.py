@@ -11,7 +11,7 @@ Standard library only, so both sides can import it cheaply.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Tables the read side reads, and the columns of each that its SQL (dashboard/sql) and query
 # functions name. A column not listed here may change without notice to the app.
@@ -77,7 +77,6 @@ class Entity:
     columns: tuple[Column, ...]
     # Dates before this are implausible for the entity; dates after the run date always are.
     min_date: str = "2000-01-01"
-    extra: dict = field(default_factory=dict)
 
     @property
     def column_names(self) -> list[str]:

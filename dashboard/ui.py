@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.connection import WarehouseMissing, db_path
+from core.connection import WarehouseMissing
 from dashboard import queries, state
 from dashboard.cache import cached
 from dashboard.export import to_csv_bytes
@@ -267,7 +267,3 @@ def _link_params() -> dict[str, str]:
     from dashboard.filters import to_query_params
 
     return to_query_params(state.filters())
-
-
-def db_location() -> str:
-    return str(db_path())

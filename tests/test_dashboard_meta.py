@@ -110,3 +110,10 @@ def test_pages_spell_no_axis_titles():
     for path in (ROOT / "pages").glob("*.py"):
         text = path.read_text()
         assert "x_title=" not in text and "value_label=" not in text, path.name
+
+
+def test_readme_describes_every_page_of_the_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    described = set(re.findall(r"^\| ([A-Z][^|]*?) \|", readme.split("## Dashboard", 1)[1], re.M))
+    for page in PAGES:
+        assert TEXT[page.title_key][0] in described, f"README's Dashboard table misses {page.key}"
