@@ -32,6 +32,7 @@ test-fast: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m core.sql
 
 sample: $(BIN)/.installed
 	$(BIN)/python -m etl sample --out data/sample

@@ -14,13 +14,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from core.connection import WarehouseMissing
+from core.schema import INCIDENT_CATEGORIES
 from dashboard import access, queries, state, ui
 from dashboard.cache import cached, pin_build
 from dashboard.filters import LANGS, current_date
 from dashboard.i18n import LANGS as LANG_NAMES
 from dashboard.i18n import translator, vocab
-from dashboard.warehouse import WarehouseMissing
-from etl.schema import INCIDENT_CATEGORIES
+from dashboard.pages import DEFAULT, PAGES
 
 st.set_page_config(page_title="GenAI licensing dashboard", page_icon=":material/policy:", layout="wide")
 
@@ -84,24 +85,13 @@ with st.sidebar:
         col_from.date_input(t("period_from"), key=state.K_FROM, min_value=date(1980, 1, 1), max_value=today)
         col_to.date_input(t("period_to"), key=state.K_TO, min_value=date(1980, 1, 1), max_value=today)
 
-    if jurisdiction_df is not None:
-        names = dict(
-            zip(
-                jurisdiction_df["jurisdiction_code"],
-                jurisdiction_df["jurisdiction_name" if lang == "zh" else "jurisdiction_name_en"],
-                strict=True,
-            )
-        )
-        jurisdiction_options = jurisdiction_df["jurisdiction_code"].tolist()
-    else:
-        names, jurisdiction_options = {}, []
-    jurisdiction_options += [c for c in st.session_state.get(state.K_JUR, []) if c not in jurisdiction_options]
-    st.multiselect(
+    ui.jurisdiction_picker(
         t("jurisdictions"),
-        options=jurisdiction_options,
-        format_func=lambda code: f"{names.get(code) or code} ({code})",
+        jurisdiction_df,
+        lang,
         key=state.K_JUR,
         placeholder=t("jurisdictions_all"),
+        keep=st.session_state.get(state.K_JUR, []),
     )
     registry_options = list(registry_list or [])
     registry_options += [r for r in st.session_state.get(state.K_REG, []) if r not in registry_options]
@@ -142,27 +132,12 @@ with st.sidebar:
 # frame puts in the main area before page.run() do not survive reruns in Streamlit 1.67.
 st.session_state["_is_sample"] = bool(info.get("is_sample"))
 
-pages = [
-    st.Page(
-        ui.PAGE_FILES["overview"],
-        title=t("page_overview"),
-        icon=":material/dashboard:",
-        url_path="overview",
-        default=True,
-    ),
-    st.Page(ui.PAGE_FILES["licensing"], title=t("page_licensing"), icon=":material/trending_up:", url_path="licensing"),
-    st.Page(ui.PAGE_FILES["violations"], title=t("page_violations"), icon=":material/gavel:", url_path="violations"),
-    st.Page(ui.PAGE_FILES["consent"], title=t("page_consent"), icon=":material/verified_user:", url_path="consent"),
-    st.Page(ui.PAGE_FILES["explorer"], title=t("page_explorer"), icon=":material/search:", url_path="explorer"),
-    st.Page(ui.PAGE_FILES["quality"], title=t("page_quality"), icon=":material/fact_check:", url_path="data-quality"),
-    st.Page(
-        "pages/page7_briefing.py",
-        title="简报" if lang == "zh" else "Briefing",
-        icon=":material/summarize:",
-        url_path="briefing",
-    ),
-]
-page = st.navigation(pages)
+navigation: dict[str, list] = {}
+for spec in PAGES:
+    navigation.setdefault(t(spec.section), []).append(
+        st.Page(spec.file, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path, default=spec is DEFAULT)
+    )
+page = st.navigation(navigation)
 st.session_state[ui.FRAME_RAN] = True
 
 

@@ -27,15 +27,14 @@ MATERIALISE = """
 import resource, sys, time
 from pathlib import Path
 from dashboard import briefing, queries
-from dashboard.warehouse import connect
+from core.connection import connect
 period = briefing.parse_period(sys.argv[2], __import__("datetime").date.today())
 filters = briefing.make_filters(period)
 params = {**briefing._params(filters, 0.8), "window_start": period.start, "window_end": period.end}
-text = queries.sql_text("briefing_incidents")
-wanted = set(queries._PARAM.findall(text))
+text = queries.sql_text("incidents_in_period")
 t0 = time.perf_counter()
 with connect(Path(sys.argv[1])) as con:
-    df = con.execute(text, {k: v for k, v in params.items() if k in wanted}).df()
+    df = con.execute(text, queries.bind(text, params)).df()
 print(len(df), time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 

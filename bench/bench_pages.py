@@ -21,14 +21,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = {
-    "overview": "pages/page1_overview.py",
-    "licensing": "pages/page2_licensing.py",
-    "violations": "pages/page3_violations.py",
-    "consent": "pages/page4_consent.py",
-    "explorer": "pages/page5_explorer.py",
-    "data quality": "pages/page6_data_quality.py",
-}
 GOAL_COLD, GOAL_WARM, GOAL_RSS_MB = 1.0, 0.2, 1024
 
 
@@ -74,7 +66,11 @@ def main() -> int:
 
     import duckdb
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
+
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+    from conftest_dashboard import app_test  # AppTest as dashboard.serve runs the app
+
+    from dashboard.pages import PAGES
 
     with duckdb.connect(str(args.db), read_only=True) as con:
         sizes = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
@@ -82,12 +78,14 @@ def main() -> int:
     print(f"warehouse {args.db} ({args.db.stat().st_size / 1e6:,.0f} MB): "
           + ", ".join(f"{t} {n:,}" for t, n in sizes.items()))  # fmt: skip
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = app_test(timeout=120)
     at.run()  # imports and first render, not timed
     rows = []
-    for name, path in PAGES.items():
+    # Every page but the Briefing, which bench/bench_briefing.py times on its own.
+    for page in (p for p in PAGES if p.key != "briefing"):
+        name = page.key
         st.cache_data.clear()
-        at.switch_page(path)
+        at.switch_page(page.file)
         start = time.perf_counter()
         at.run()
         cold = time.perf_counter() - start

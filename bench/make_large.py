@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.schema import INCIDENT_CATEGORIES
+from core.schema import INCIDENT_CATEGORIES
 
 PROVINCES = [
     "Beijing",

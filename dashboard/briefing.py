@@ -28,13 +28,13 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from core.connection import connect, data_version, db_path
+from core.schema import INCIDENT_CATEGORIES
 from dashboard import queries
 from dashboard.export import write_csv_batches
 from dashboard.filters import Filters, current_date, month_bounds, quarter_bounds
 from dashboard.i18n import translator
 from dashboard.kpis import overview_kpis
-from dashboard.warehouse import connect, data_version, db_path
-from etl.schema import INCIDENT_CATEGORIES
 
 CATEGORIES = INCIDENT_CATEGORIES  # the shared vocabulary (app.py uses it too); pages read it here
 
@@ -65,11 +65,11 @@ SUMMARY_COLUMNS = (
 MANIFEST_COLUMNS = ("section", "name", "value")
 # Named query behind each table file (dashboard/sql/<name>.sql).
 TABLE_QUERIES = {
-    "registrations_new.csv": "briefing_registrations_new",
-    "registrations_cancelled.csv": "briefing_registrations_cancelled",
-    "incidents.csv": "briefing_incidents",
+    "registrations_new.csv": "registrations_filed_in_period",
+    "registrations_cancelled.csv": "registrations_cancelled_in_period",
+    "incidents.csv": "incidents_in_period",
     "consent_gaps.csv": "consent_gap_services",  # the Consent page's gap list, all of it
-    "by_jurisdiction.csv": "briefing_by_jurisdiction",
+    "by_jurisdiction.csv": "period_counts_by_jurisdiction",
 }
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed entry time: the same inputs give the same ZIP bytes
 BATCH_ROWS = 16_384  # rows per Arrow batch: the most this writer holds as Python values at once
@@ -275,14 +275,13 @@ class Bundle:
 
 def _batches(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> tuple[list[str], Iterator]:
     text = queries.sql_text(name)
-    wanted = set(queries._PARAM.findall(text))
-    reader = con.sql(text, params={k: v for k, v in params.items() if k in wanted}).to_arrow_reader(BATCH_ROWS)
+    reader = con.sql(text, params=queries.bind(text, params)).to_arrow_reader(BATCH_ROWS)
     return reader.schema.names, iter(reader)
 
 
 def _incident_windows(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[tuple[date, date]]:
     """Consecutive month ranges covering the period's incidents, each about WINDOW_ROWS rows."""
-    _, batches = _batches(con, "briefing_incident_months", params)
+    _, batches = _batches(con, "incident_counts_by_month", params)
     windows: list[tuple[date, date]] = []
     start: date | None = None
     end: date | None = None
@@ -304,13 +303,15 @@ def _incident_windows(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) ->
 def _incident_batches(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> tuple[list[str], Iterator]:
     windows = _incident_windows(con, params)
     first = windows[0] if windows else (params["start_date"], params["start_date"] - timedelta(days=1))
-    columns, batches = _batches(con, "briefing_incidents", {**params, "window_start": first[0], "window_end": first[1]})
+    columns, batches = _batches(
+        con, "incidents_in_period", {**params, "window_start": first[0], "window_end": first[1]}
+    )
 
     def chain() -> Iterator:
         yield from batches
         for window_start, window_end in windows[1:]:
             window = {**params, "window_start": window_start, "window_end": window_end}
-            yield from _batches(con, "briefing_incidents", window)[1]
+            yield from _batches(con, "incidents_in_period", window)[1]
 
     return columns, chain()
 
@@ -388,7 +389,7 @@ def _manifest_rows(
         out.append(("data_load_id", record["source"], record["data_load_id"] or ""))
     for name in FILES[:-1]:
         out.append(("rows", name, str(rows[name])))
-    names, batches = _batches(con, "briefing_contributing_sources", params)
+    names, batches = _batches(con, "contributing_sources", params)
     for batch in batches:
         for record in batch.to_pylist():
             if (record["attribution"] or "").strip():
@@ -399,7 +400,7 @@ def _manifest_rows(
 
 
 def _incident_attributions(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> list[str]:
-    _, batches = _batches(con, "briefing_contributing_sources", params)
+    _, batches = _batches(con, "contributing_sources", params)
     return [
         f"{r['source']}: {r['attribution'].strip()}"
         for batch in batches
@@ -507,3 +508,34 @@ def build_bundle(filters: Filters, *, path: Path | None = None, threshold: float
             file, _, count = rest.partition(",")
             rows[file] = int(count)
     return Bundle(target.name, data, files, rows)
+
+
+def brief(
+    period_text: str,
+    *,
+    today: date,
+    jurisdictions: Iterable[str] = (),
+    registries: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    provider: str = "",
+    threshold_pct: float = 80,
+    max_age_text: str | None = None,
+    path: Path | None = None,
+    out: Path = Path("."),
+) -> Path:
+    """`python -m etl brief`: check the request, then write the ZIP into `out` and return its path.
+
+    BriefingUsageError for a bad request (period, age, threshold, an unknown code), BriefingError
+    (StaleData) when the data are older than `max_age_text`, WarehouseMissing without a warehouse.
+    """
+    period = parse_period(period_text, today)
+    max_age = parse_age(max_age_text) if max_age_text else None
+    if not 0 <= threshold_pct <= 100:
+        raise BriefingUsageError(f"--threshold {threshold_pct:g} is out of range; expected 0 to 100")
+    filters = make_filters(
+        period, jurisdictions=jurisdictions, registries=registries, categories=categories, provider=provider
+    )
+    check_scope(filters, path, CATEGORIES)
+    if max_age is not None:
+        check_max_age(max_age, path)
+    return write_bundle(filters, out, path=path, threshold=threshold_pct / 100)

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from dashboard.warehouse import PINNED_VERSION, BuildChanged, WarehouseMissing, data_version
+from core.connection import PINNED_VERSION, BuildChanged, WarehouseMissing, data_version
 
 T = TypeVar("T")
 

@@ -2,8 +2,9 @@
 
 One colour-blind-safe palette (Okabe–Ito) is used for every categorical chart and one
 single-hue ramp for every quantity on a map, so a colour means the same thing on every page.
-Titles and axis names arrive already translated; hover and axis formats follow the column
-suffixes (dashboard.formatting).
+Titles arrive already translated. Axis titles and hover labels come from the column names
+(dashboard.i18n.COLUMNS, in the chart's language) unless a call overrides one; hover and axis
+formats follow the column suffixes (dashboard.formatting).
 
 Plotly renders a subset of HTML in tick labels, legends, text and hover (<a href>, <b>, <br> …),
 so every text value from the data is escaped with `plain` before it reaches a figure: a provider
@@ -18,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.formatting import d3_format, show_controls
+from dashboard.i18n import column_label, column_labels
 
 # Okabe & Ito (2008), reordered so the first colours have the strongest contrast on white.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
@@ -158,8 +160,9 @@ def bar_chart(
     y: str,
     *,
     title: str,
-    x_title: str,
-    y_title: str,
+    lang: str = "en",
+    x_title: str | None = None,
+    y_title: str | None = None,
     color: str | None = None,
     labels: Mapping[str, str] | None = None,
     hover: Sequence[str] = (),
@@ -175,7 +178,7 @@ def bar_chart(
 
     Built with graph_objects rather than plotly.express: express costs ~50 ms a chart, which
     alone would break the 0.2 s budget of a warm page with several charts."""
-    labels = dict(labels or {})
+    labels = {**column_labels(df.columns, lang), **(labels or {})}
     horizontal = orientation == "h"
     value, category = (x, y) if horizontal else (y, x)
     if color is not None:
@@ -206,7 +209,7 @@ def bar_chart(
         (fig.update_xaxes if horizontal else fig.update_yaxes)(tickformat=fmt)
     if horizontal:
         fig.update_yaxes(autorange="reversed", type="category")
-    return _finish(fig, title, x_title, y_title, height)
+    return _finish(fig, title, x_title or labels[x], y_title or labels[y], height)
 
 
 def line_chart(
@@ -215,15 +218,16 @@ def line_chart(
     y: str,
     *,
     title: str,
-    x_title: str,
-    y_title: str,
+    lang: str = "en",
+    x_title: str | None = None,
+    y_title: str | None = None,
     color: str | None = None,
     labels: Mapping[str, str] | None = None,
     hover: Sequence[str] = (),
     height: int = 340,
     markers: bool = True,
 ) -> go.Figure:
-    labels = dict(labels or {})
+    labels = {**column_labels(df.columns, lang), **(labels or {})}
     fig = go.Figure()
     for i, group in enumerate(_groups(df, color, None)):
         part = df if group is None else df[df[color] == group]
@@ -242,7 +246,21 @@ def line_chart(
     fmt = d3_format(y)
     if fmt:
         fig.update_yaxes(tickformat=fmt, rangemode="tozero")
-    return _finish(fig, title, x_title, y_title, height)
+    return _finish(fig, title, x_title or labels[x], y_title or labels[y], height)
+
+
+def consent_trend(quarters: pd.DataFrame, *, title: str, lang: str = "en", height: int = 340) -> go.Figure:
+    """Record-weighted consent coverage by audit quarter, with each quarter's N and unknowns in
+    the hover: the one build of this chart, shown on Overview and on Consent."""
+    return line_chart(
+        quarters,
+        x="audit_quarter_date",
+        y="coverage_pct",
+        title=title,
+        lang=lang,
+        hover=["known_dataset_count", "unknown_dataset_count"],
+        height=height,
+    )
 
 
 def tile_map(
@@ -252,13 +270,15 @@ def tile_map(
     name: str,
     *,
     title: str,
-    value_label: str,
+    lang: str = "en",
+    value_label: str | None = None,
     label: str | None = None,
     selected: Sequence[str] = (),
     height: int = 460,
 ) -> go.Figure:
     """A tile-grid map of the provinces, shaded by `value`. Provinces absent from `df` show
     empty; customdata holds the code so a click selects the province."""
+    value_label = value_label or column_label(value, lang)
     tiles = pd.DataFrame([(c, col, row) for c, (col, row) in TILE_GRID.items()], columns=[code, "col", "row"])
     label = label or name
     data = tiles.merge(df[list(dict.fromkeys([code, value, name, label]))], on=code, how="inner")

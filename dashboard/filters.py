@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
-# Earliest date any period can start; registrations start in 2015 (etl.schema), incidents 1980.
+# Earliest date any period can start; registrations start in 2015 (core.schema), incidents 1980.
 EPOCH = date(1980, 1, 1)
 DEFAULT_PERIOD = "12m"
 MAX_PROVIDER_QUERY = 100
@@ -185,7 +185,7 @@ def parse_query_params(
 ) -> ParseResult:
     """URL -> Filters. Unknown values are dropped and listed in notices; nothing raises.
 
-    The known_* vocabularies come from the warehouse (and etl.schema); None means "cannot check",
+    The known_* vocabularies come from the warehouse (and core.schema); None means "cannot check",
     e.g. while the warehouse is missing, and then any well-formed code is kept.
     """
     today = today or current_date()

@@ -76,8 +76,11 @@ def column_config(columns: list[str], labels: dict[str, str] | None = None) -> d
             config[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         elif column.endswith("_at"):
             config[column] = st.column_config.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+        elif column == "url" or column.endswith("_url"):
+            # Only http(s) addresses reach a link column (dashboard.ui.table blanks the rest).
+            config[column] = st.column_config.LinkColumn(label)
         else:
-            # TextColumn, never LinkColumn/Markdown: source text must not become a live link.
+            # TextColumn, never Markdown: source text must not become a live link or markup.
             config[column] = st.column_config.TextColumn(label)
     return config
 

@@ -2,51 +2,47 @@
 
 Streamlit-free so the KPI module and the CSV briefing can reuse them; pages reach them through
 dashboard.cache.cached(), which keys the cache on the filter values and the data version.
-Values go in as $named parameters only. The few identifiers that vary (an optional alias
-table and its columns) are chosen from allowlists below, never from a widget or a URL.
+Values go in as $named parameters only; no identifier varies.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from core import sql
+from core.connection import connect
 from dashboard.filters import EPOCH, Filters
-from dashboard.warehouse import connect
 
 SQL_DIR = Path(__file__).parent / "sql"
-_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 # Breakdowns a chart may ask for; each maps to a CASE branch inside the SQL, not an identifier.
 INCIDENT_BREAKDOWNS = ("category", "severity", "source")
 CONSENT_BREAKDOWNS = ("jurisdiction", "provider", "category")
 
-# Provider aliases arrive later from the provider-matching work; accept the names it may use.
-ALIAS_TABLES = ("mart_provider_aliases", "provider_aliases")
-ALIAS_CANONICAL_COLUMNS = ("provider_id", "canonical_name", "provider_name")
-ALIAS_NAME_COLUMNS = ("alias", "alias_name", "provider_alias")
-ALIAS_EXTRA_COLUMNS = ("source", "alias_kind", "kind", "match_method", "method", "language")
-
 PAGE_SIZE = 50
 
 
-_INCLUDE = re.compile(r"^[ \t]*-- include: (_[a-z_]+)$", re.M)
-
-
-@cache
 def sql_text(name: str) -> str:
-    """The SQL of one named result; FileNotFoundError for a name with no file.
-
-    A line `-- include: _fragment` is replaced by dashboard/sql/_fragment.sql, so a definition
-    that several queries share (such as a service's consent status) is written once.
+    """The SQL of one named result; FileNotFoundError for a name with no file, and
+    core.sql.SqlIncludeError when a shared fragment (`-- include: _scope`) is missing or stale.
     """
-    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    return _INCLUDE.sub(lambda m: (SQL_DIR / f"{m.group(1)}.sql").read_text(encoding="utf-8").rstrip("\n"), text)
+    return sql.load(SQL_DIR / f"{name}.sql")
+
+
+def bind(text: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """The parameters `text` uses, taken from `params`; KeyError names any that are missing.
+
+    DuckDB rejects parameters a statement does not use, so only the ones the SQL names are passed.
+    """
+    wanted = sql.parameters(text)
+    given = {k: v for k, v in (params or {}).items() if k in wanted}
+    if missing := wanted - set(given):
+        raise KeyError(f"the query needs parameters {sorted(missing)}")
+    return given
 
 
 def sql_names() -> list[str]:
@@ -59,16 +55,12 @@ def fragment_names() -> list[str]:
 
 
 def fetch(name: str, params: dict[str, Any] | None = None, path: Path | None = None) -> pd.DataFrame:
-    """Run one named query read-only and return its result.
-
-    DuckDB rejects parameters a statement does not use, so only the ones the SQL names are passed.
-    """
+    """Run one named query read-only and return its result."""
     text = sql_text(name)
-    wanted = set(_PARAM.findall(text))
-    given = {k: v for k, v in (params or {}).items() if k in wanted}
-    missing = wanted - set(given)
-    if missing:
-        raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")
+    try:
+        given = bind(text, params)
+    except KeyError as exc:
+        raise KeyError(f"{name}.sql: {exc.args[0]}") from None
     with connect(path) as con:
         return con.execute(text, given).df()
 
@@ -229,58 +221,58 @@ def _paged(name: str, params: dict[str, Any], page: int, page_size: int, path: P
     return fetch(name, params, path), total
 
 
+# The Explorer's searches: each a <name>.sql of one page of rows and a <name>_count.sql.
+SEARCHES = ("registrations", "providers", "incidents")
+
+
+def _search_params(kind: str, f: Filters, search: str) -> dict[str, Any]:
+    if kind not in SEARCHES:
+        raise ValueError(f"unknown search {kind!r}")
+    # Incidents carry the category filter too (_period adds it).
+    return {**(_period(f) if kind == "incidents" else f.params()), "search": _search(search)}
+
+
+def search_count(kind: str, f: Filters, search: str = "", path: Path | None = None) -> int:
+    """How many rows an Explorer search finds: one count query, for the pager."""
+    return int(fetch(f"{kind}_page_count", _search_params(kind, f, search), path).iloc[0, 0])
+
+
+def search_rows(
+    kind: str, f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
+) -> pd.DataFrame:
+    """One page of an Explorer search's rows."""
+    params = {**_search_params(kind, f, search), "limit": page_size, "offset": max(page, 0) * page_size}
+    return fetch(f"{kind}_page", params, path)
+
+
 def registrations_page(
     f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
 ) -> tuple[pd.DataFrame, int]:
-    return _paged("registrations_page", {**f.params(), "search": _search(search)}, page, page_size, path)
+    return search_rows("registrations", f, search, page, page_size, path), search_count(
+        "registrations", f, search, path
+    )
 
 
 def incidents_page(
     f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
 ) -> tuple[pd.DataFrame, int]:
-    return _paged("incidents_page", {**_period(f), "search": _search(search)}, page, page_size, path)
+    return search_rows("incidents", f, search, page, page_size, path), search_count("incidents", f, search, path)
 
 
 def providers_page(
     f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
 ) -> tuple[pd.DataFrame, int]:
-    return _paged("providers_page", {**f.params(), "search": _search(search)}, page, page_size, path)
-
-
-def _alias_table(con: Any) -> tuple[str, str, str, list[str]] | None:
-    """The alias table and its columns, if the provider-matching tables exist in this build."""
-    rows = con.execute(
-        "select table_name, column_name from information_schema.columns where list_contains($tables, table_name)",
-        {"tables": list(ALIAS_TABLES)},
-    ).fetchall()
-    columns: dict[str, list[str]] = {}
-    for table, column in rows:
-        columns.setdefault(table, []).append(column)
-    for table in ALIAS_TABLES:
-        cols = columns.get(table, [])
-        canonical = next((c for c in ALIAS_CANONICAL_COLUMNS if c in cols), None)
-        alias = next((c for c in ALIAS_NAME_COLUMNS if c in cols), None)
-        if canonical and alias:
-            return table, canonical, alias, [c for c in ALIAS_EXTRA_COLUMNS if c in cols]
-    return None
+    return search_rows("providers", f, search, page, page_size, path), search_count("providers", f, search, path)
 
 
 def provider_aliases(provider_name: str, path: Path | None = None) -> pd.DataFrame | None:
     """Aliases of a provider (both directions), or None when this build has no alias table."""
     with connect(path) as con:
-        found = _alias_table(con)
-        if found is None:
+        # A build from before provider matching has no alias table; the Explorer says so.
+        exists = "select count(*) from information_schema.tables where table_name = $table"
+        if not con.execute(exists, {"table": "mart_provider_aliases"}).fetchone()[0]:
             return None
-        table, canonical, alias, extra = found
-        # Identifiers below come from the allowlists above, checked against information_schema.
-        select_extra = "".join(f', "{c}"' for c in extra)
-        sql = (
-            f'select "{canonical}" as provider_id, "{alias}" as alias{select_extra} from "{table}" '
-            f'where "{canonical}" in (select "{canonical}" from "{table}" '
-            f'where "{alias}" = $name or lower("{alias}") = lower($name) or "{canonical}" = $name) '
-            f"order by 1, 2 limit 500"
-        )
-        return con.execute(sql, {"name": provider_name}).df()
+        return con.execute(sql_text("provider_aliases"), {"name": provider_name}).df()
 
 
 def provider_detail(provider_name: str, limit: int = 1000, path: Path | None = None) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 Use this instead of `streamlit run app.py`. Streamlit treats a `pages/` folder beside the main
 script as a legacy (v1) multipage app until some session first calls `st.navigation`; until
-then, a deep link such as /page5_explorer on a freshly started server runs that page file
+then, a deep link such as /data_quality on a freshly started server runs that page file
 directly, skipping app.py (its sign-in gate, filters and URL state) and showing "Page not
-found" for the app's own links such as /explorer. app.py routes every page with st.navigation,
+found" for the app's own links such as /data-quality. app.py routes every page with st.navigation,
 so the legacy mode is switched off here, before the first session starts.
 """
 

@@ -13,28 +13,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import queries, state
 from dashboard.cache import cached
 from dashboard.export import to_csv_bytes
 from dashboard.filters import Filters
 from dashboard.formatting import column_config, format_change, format_value, show_controls
-from dashboard.i18n import translator
+from dashboard.i18n import column_labels, translator
 from dashboard.kpis import Kpi
-from dashboard.warehouse import WarehouseMissing, db_path
+from dashboard.pages import BY_KEY
 
 SMALL_N = 30
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+_WEB_URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-# url_path of each page; app.py registers pages with these, KPI cards link to them.
-PAGE_FILES = {
-    "overview": "pages/page1_overview.py",
-    "licensing": "pages/page2_licensing.py",
-    "violations": "pages/page3_violations.py",
-    "consent": "pages/page4_consent.py",
-    "explorer": "pages/page5_explorer.py",
-    "quality": "pages/page6_data_quality.py",
-}
 
 
 def md_escape(text: object) -> str:
@@ -97,13 +89,22 @@ def small_n(t: Callable[..., str], n: int | float | None) -> None:
         st.warning(t("small_n", n=int(n)))
 
 
+def _lang() -> str:
+    return st.session_state.get(state.K_LANG) or "en"
+
+
+def _labelled_csv(df: pd.DataFrame, lang: str, attribution: tuple[str, ...]) -> bytes:
+    return to_csv_bytes(df.rename(columns=column_labels(df.columns, lang)), attribution)
+
+
 def download(
     df: pd.DataFrame, file_stem: str, key: str, t: Callable[..., str], attribution: Iterable[str] = ()
 ) -> None:
+    """A CSV of `df` with the column labels of the page's language as headers."""
     st.download_button(
         t("download_csv"),
         # Deferred: the CSV is written only when someone clicks, not on every rerun of the page.
-        data=partial(to_csv_bytes, df, tuple(attribution)),
+        data=partial(_labelled_csv, df, _lang(), tuple(attribution)),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"dl_{key}",
@@ -134,6 +135,26 @@ def chart(
     download(df, file_stem or key, key, t, attribution)
 
 
+def chart_or_empty(
+    df: pd.DataFrame,
+    build: Callable[[pd.DataFrame], go.Figure],
+    *,
+    key: str,
+    t: Callable[..., str],
+    empty_key: str,
+    file_stem: str | None = None,
+    on_select: Callable[[], None] | None = None,
+    attribution: Iterable[str] = (),
+) -> bool:
+    """The empty-state message when `df` has no rows, else the chart `build(df)` with its CSV
+    download (and attribution). Returns whether a chart was drawn."""
+    if df.empty:
+        empty(t, empty_key)
+        return False
+    chart(build(df), df, key=key, t=t, file_stem=file_stem, on_select=on_select, attribution=attribution)
+    return True
+
+
 def selected_custom(key: str, index: int = 0) -> list[Any]:
     """Values of customdata[index] for the points selected in chart `key` (for on_select)."""
     event = st.session_state.get(key) or {}
@@ -154,20 +175,56 @@ def table(
     height: int | str = "auto",
     on_select: Callable[[], None] | str = "ignore",
 ) -> Any:
-    """A read-only table. Cells are plain text or numbers: nothing from a source is rendered
-    as markdown, HTML or a link, and bidirectional controls are shown, not obeyed."""
+    """A read-only table with the column labels of the page's language as headers, formats from
+    the column suffixes and blanks for missing text. Cells are plain text or numbers: nothing
+    from a source is rendered as markdown or HTML, and bidirectional controls are shown, not
+    obeyed. Only a `url` column becomes a link, and only for http(s) addresses; any other scheme
+    (javascript: …) is left blank."""
     shown = df.copy()
     for column in shown.columns:
-        if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
-            shown[column] = shown[column].map(show_controls)
+        if column == "url" or column.endswith("_url"):
+            shown[column] = shown[column].map(lambda v: v if isinstance(v, str) and _WEB_URL.match(v) else None)
+        elif shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda v: "" if v is None or v is pd.NA else show_controls(v))
     return st.dataframe(
         shown,
         hide_index=True,
-        column_config=column_config(list(df.columns), labels),
+        column_config=column_config(list(shown.columns), {**column_labels(shown.columns, _lang()), **(labels or {})}),
         key=key,
         height=height,
         on_select=on_select,
         selection_mode="single-row",
+    )
+
+
+def jurisdiction_picker(
+    label: str,
+    jurisdictions: pd.DataFrame | None,
+    lang: str,
+    *,
+    key: str,
+    placeholder: str,
+    keep: Iterable[str] = (),
+    **kwargs: Any,
+) -> list[str]:
+    """The jurisdiction multiselect (sidebar and Briefing): codes from jurisdiction_options,
+    shown as "name (code)" in the page language. Codes in `keep` stay selectable even when
+    this build does not know them (a shared link, a missing warehouse)."""
+    if jurisdictions is None:
+        names: dict[str, str] = {}
+        options: list[str] = []
+    else:
+        name_column = "jurisdiction_name" if lang == "zh" else "jurisdiction_name_en"
+        names = dict(zip(jurisdictions["jurisdiction_code"], jurisdictions[name_column], strict=True))
+        options = jurisdictions["jurisdiction_code"].tolist()
+    options += [code for code in keep if code not in options]
+    return st.multiselect(
+        label,
+        options=options,
+        format_func=lambda code: f"{names.get(code) or code} ({code})",
+        key=key,
+        placeholder=placeholder,
+        **kwargs,
     )
 
 
@@ -201,8 +258,8 @@ def kpi_card(kpi: Kpi, t: Callable[..., str], lang: str, days: int | None) -> No
             st.caption(t("kpi_consent_n", n=f"{kpi.n:,}"))
             small_n(t, kpi.n)
         st.page_link(
-            PAGE_FILES[kpi.page],
-            label=t("open_page", page=t(f"page_{kpi.page}")),
+            BY_KEY[kpi.page].file,
+            label=t("open_page", page=t(BY_KEY[kpi.page].title_key)),
             query_params=_link_params(),
         )
 
@@ -211,7 +268,3 @@ def _link_params() -> dict[str, str]:
     from dashboard.filters import to_query_params
 
     return to_query_params(state.filters())
-
-
-def db_location() -> str:
-    return str(db_path())

@@ -1,5 +1,11 @@
 """Command line: `python -m etl run | status | sample | brief`.
 
+A thin layer over both sides, as sqlite-utils' cli.py sits over db.py: `run` and `sample` call
+the write side (etl), `status` and `brief` the read side (dashboard.status, dashboard.briefing),
+each imported inside its command. This is the one module allowed to import both
+(tests/test_layering.py). It parses arguments, calls one function, prints, and turns typed
+errors into messages and exit codes.
+
 Exit codes: 0 all sources loaded (quarantined rows allowed), 1 a source failed or the run
 could not start, 2 usage error. Errors are printed as one readable message, never a traceback.
 """
@@ -66,26 +72,23 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_brief(args: argparse.Namespace) -> int:
     # dashboard.briefing is streamlit-free, so the command and the Briefing page share it.
+    from core.connection import WarehouseMissing
     from dashboard import briefing
     from dashboard.filters import current_date
-    from dashboard.warehouse import WarehouseMissing
 
     try:
-        period = briefing.parse_period(args.period, current_date())
-        max_age = briefing.parse_age(args.max_age) if args.max_age else None
-        if not 0 <= args.threshold <= 100:
-            raise briefing.BriefingUsageError(f"--threshold {args.threshold:g} is out of range; expected 0 to 100")
-        filters = briefing.make_filters(
-            period,
+        target = briefing.brief(
+            args.period,
+            today=current_date(),
             jurisdictions=args.jurisdiction,
             registries=args.list,
             categories=args.category,
             provider=args.provider,
+            threshold_pct=args.threshold,
+            max_age_text=args.max_age,
+            path=args.db,
+            out=args.out,
         )
-        briefing.check_scope(filters, args.db, briefing.CATEGORIES)
-        if max_age is not None:
-            briefing.check_max_age(max_age, args.db)
-        target = briefing.write_bundle(filters, args.out, path=args.db, threshold=args.threshold / 100)
     except briefing.BriefingUsageError as exc:
         raise UsageError(str(exc)) from None
     except (briefing.BriefingError, WarehouseMissing) as exc:
@@ -116,9 +119,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from etl.status import read_status
+    from core.connection import WarehouseMissing
+    from dashboard.status import read_status
 
-    status = read_status(args.db)
+    try:
+        status = read_status(args.db)
+    except WarehouseMissing:
+        raise EtlError(f"{args.db}: no warehouse yet. Build it with: python -m etl run") from None
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2))
         return 0

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.schema import ENTITIES
 from etl.errors import ConfigError
-from etl.schema import ENTITIES
 
 
 @dataclass(frozen=True)

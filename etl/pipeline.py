@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from core import sql
+from core.schema import ENTITIES
 from etl import __version__, publish
 from etl.adapters import ADAPTERS
 from etl.adapters.base import Context
@@ -25,24 +27,13 @@ from etl.config import Config, Source
 from etl.errors import EnvironmentFailure, EtlError, SourceError, environment_cause
 from etl.jurisdictions import reference_rows
 from etl.readers import drop_raw, fetch, original_lines, read_any, temp_workdir
-from etl.schema import ENTITIES
 from etl.stage import SQL_DIR, create_tables, install_macros, quarantine_rejects, stage
 
-MART_MODELS = (
-    "int_registrations_current",
-    "mart_registrations",
-    "mart_registrations_delisted",
-    "mart_registration_changes",
-    "mart_cancellations_unmatched",
-    "mart_provider_aliases",
-    "int_provider_names",
-    "int_registration_providers",
-    "mart_incident_providers",
-    "mart_incidents",
-    "mart_providers",
-    "mart_provider_names_unmatched",
-    "mart_consent",
-)
+# The models, by layer: etl/sql/staging/stg_*, intermediate/int_*, marts/mart_*. Each file
+# builds the table it is named after; the run order comes from the tables each one reads.
+MODEL_LAYERS = ("staging", "intermediate", "marts")
+MODEL_FILES = {p.stem: p for layer in MODEL_LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))}
+MODELS = tuple(sql.model_order({name: sql.load(path) for name, path in MODEL_FILES.items()}))
 # Tables a build carries over from the previous one for a source that failed this time.
 CARRIED_TABLES = tuple(e.stg_table for e in ENTITIES.values()) + ("quarantine", "key_normalisations")
 
@@ -142,9 +133,9 @@ def _prepare_previous_registrations(con: duckdb.DuckDBPyConnection, has_prev: bo
 
 
 def _run_model(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
-    sql = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-    used = {k: v for k, v in params.items() if f"${k}" in sql}
-    con.execute(sql, used)
+    text = sql.load(MODEL_FILES[name])
+    wanted = sql.parameters(text)
+    con.execute(text, {k: v for k, v in params.items() if k in wanted})
 
 
 def _carry_over(con: duckdb.DuckDBPyConnection, source: str, has_prev: bool) -> int:
@@ -280,7 +271,7 @@ def run(
                 result.sources.append(_load_one(con, source, load_id, has_prev, workdir, now, say))
             say("building marts")
             params = {"load_id": load_id, "loaded_at": now}
-            for model in MART_MODELS:
+            for model in MODELS:
                 t0 = time.perf_counter()
                 _run_model(con, model, params)
                 say(f"  {model} in {time.perf_counter() - t0:.1f} s")

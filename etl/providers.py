@@ -10,7 +10,7 @@
 - **The alias table** (`provider_aliases` entity, seed `data/provider_aliases.csv`): one row per
   provider with its id, English and Chinese names, legal entity names, other aliases and slugs.
 
-Matching runs in SQL as joins on these keys (`etl/sql/int_provider_names.sql`), so it scales
+Matching runs in SQL as joins on these keys (`etl/sql/intermediate/int_provider_names.sql`), so it scales
 with the number of distinct names, not with incidents × aliases. Each name is matched by the first
 method that finds it: `exact_id` (the name is a provider id), `alias` (equal to an alias after
 clean_name, ignoring case), `normalised_name` (equal `name_key`). A name whose key belongs to two

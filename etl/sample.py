@@ -5,7 +5,10 @@ files byte for byte (XLSX timestamps are pinned). The data are invented; the sha
 DOMAIN.md: batches every two months from 2023-08, growth over time, concentration in Beijing,
 Shanghai and Guangdong, central SOEs under 国资委, both header generations, the registration
 sub-header mid-file, `（补登）` notes, inconsistent pinyin prefixes, numbers shared by two
-algorithm lists, a few cancellations, and a handful of deliberately flawed rows.
+algorithm lists, a few cancellations and one cancelled number that is on no list.
+
+Believable records only: the hostile and broken rows the tests need are in
+tests/fixtures/corpus.py, added through write_sample's `extend`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import csv
 import io
 import random
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -202,6 +206,17 @@ class Registration:
     @property
     def written_date(self) -> str:
         return self.date_text or f"{self.filed.year}/{self.filed.month}/{self.filed.day}{self.note}"
+
+
+@dataclass
+class SampleRows:
+    """The generated rows, by file, before they are written: what `extend` may add to."""
+
+    per_batch: dict[str, list[Registration]]  # CAC generative-AI list rows per batch
+    algorithms: list[list[str]]  # registrations_algorithm.csv
+    incidents: list[list[str]]
+    consent: list[list[str]]
+    cancellations: list[list[str]]
 
 
 def _weighted_code(rng: random.Random) -> str:
@@ -554,186 +569,14 @@ def generate_consent(rng: random.Random, scale: float, regs: list[Registration])
     return rows
 
 
-def _hostile(per_batch, incidents) -> None:
-    """Valid rows with hostile names: they load, and the app and exports must show them as text.
+def write_sample(
+    out: Path, *, scale: float = 1.0, seed: int = 42, extend: Callable[[SampleRows], None] | None = None
+) -> list[Path]:
+    """Write every sample input into `out` and return the paths written.
 
-    Script and HTML tags, markdown links and formula-looking cells, as a scraped list may hold.
-    """
-    last = per_batch[BATCHES[-1]]
-    last.append(
-        Registration(
-            "Beijing-EYiJiaoBen-20260901",
-            "CN-BJ",
-            "北京市",
-            "<script>alert('xss')</script>模型",
-            '=HYPERLINK("http://evil.example","点击")科技有限公司',
-            date(2026, 9, 1),
-            BATCHES[-1],
-        )
-    )
-    last.append(
-        Registration(
-            "Shanghai-LianJie-20260902",
-            "CN-SH",
-            "上海市",
-            "[点我](javascript:alert(1))",
-            "<img src=x onerror=alert(1)>有限公司",
-            date(2026, 9, 2),
-            BATCHES[-1],
-        )
-    )
-    incidents.append(
-        [
-            "S900010",
-            "incident",
-            "2026-09-15",
-            "2026-09-16",
-            "<b>bold</b><script>alert(document.cookie)</script>",
-            "**markdown** [link](http://evil.example) :red[red] <iframe src=http://evil.example></iframe>",
-            "CN",
-            "CN-BJ",
-            "@SUM(1+1)*cmd|' /C calc'!A0",
-            "",
-            "privacy",
-            "high",
-            "",
-            "",
-            "",
-            "",
-            "open",
-            "Beijing-EYiJiaoBen-20260901",
-            "javascript:alert(1)",
-        ]
-    )
-
-
-def _flaws(per_batch, algo_rows, incidents, consent, cancellations) -> None:
-    """A handful of deliberately flawed rows, one per failure kind, that land in quarantine."""
-    first = per_batch[BATCHES[0]]
-    first.append(
-        Registration(
-            "Beijing-CuoWuRiQi-20230899",
-            "CN-BJ",
-            "北京市",
-            "错误日期模型",
-            "北京示例科技有限公司",
-            date(2023, 8, 1),
-            BATCHES[0],
-            date_text="2023/8/99",
-        )
-    )
-    first.append(
-        Registration(
-            "Huoxing-WeiZhi-20230820",
-            "",
-            "火星省",
-            "未知属地模型",
-            "火星示例科技有限公司",
-            date(2023, 8, 20),
-            BATCHES[0],
-        )
-    )
-    last = per_batch[BATCHES[-1]]
-    last.append(
-        Registration(
-            "Shanghai-QueShiDanWei-20260901", "CN-SH", "上海市", "缺失单位模型", "", date(2026, 9, 1), BATCHES[-1]
-        )
-    )
-    incidents.append(
-        [
-            "S900001",
-            "incident",
-            "2024-05-01",
-            "2024-05-02",
-            "Unknown category example",
-            "",
-            "CN",
-            "",
-            "x",
-            "",
-            "weather",
-            "low",
-            "",
-            "",
-            "",
-            "",
-            "open",
-            "",
-            "",
-        ]
-    )
-    incidents.append(
-        [
-            "S900002",
-            "enforcement",
-            "2025-01-10",
-            "2025-01-11",
-            "Negative penalty example",
-            "",
-            "CN",
-            "",
-            "x",
-            "",
-            "privacy",
-            "medium",
-            "工业和信息化部",
-            "罚款",
-            "-5000",
-            "CNY",
-            "closed",
-            "",
-            "",
-        ]
-    )
-    incidents.append(
-        [
-            "S900003",
-            "incident",
-            "2031-01-01",
-            "",
-            "Future date example",
-            "",
-            "US",
-            "",
-            "x",
-            "",
-            "fraud",
-            "high",
-            "",
-            "",
-            "",
-            "",
-            "open",
-            "",
-            "",
-        ]
-    )
-    incidents.append(list(incidents[0]))  # duplicate incident_id
-    consent.append([consent[0][0], "over-consented-dataset", "yes", "100", "150", "no", "consent", "2025-03-01"])
-    consent.append([consent[1][0], "not-a-number-dataset", "yes", "about 2000", "10", "no", "consent", "2025-03-01"])
-    algo_rows.append(
-        [
-            "网信算备110108000000002400001号",
-            "cac_algorithm",
-            "filing",
-            "",
-            "北京示例科技有限公司",
-            "",
-            "CN-BJ",
-            "生成合成类",
-            "APP",
-            "",
-            "2024-03-01",
-            "2024",
-            "",
-            "",
-            "",
-        ]
-    )
-
-
-def write_sample(out: Path, *, scale: float = 1.0, seed: int = 42) -> list[Path]:
-    """Write every sample input into `out` and return the paths written."""
+    `extend` may add rows to the generated ones before they are written (the tests add their
+    corpus of hostile and broken rows this way: tests/fixtures/corpus/corpus.py); the demo
+    sample holds the believable generated records only."""
     rng = random.Random(seed)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -750,8 +593,8 @@ def write_sample(out: Path, *, scale: float = 1.0, seed: int = 42) -> list[Path]
         for number in rng.sample(cancellable, max(1, round(40 * scale)))
     ]
     cancellations.append(["网信算备310101999999992500001号", "2025-11", "注销算法备案编号公告"])  # on no list
-    _flaws(per_batch, algo, incidents, consent, cancellations)
-    _hostile(per_batch, incidents)
+    if extend is not None:
+        extend(SampleRows(per_batch, algo, incidents, consent, cancellations))
     written: list[Path] = []
     for batch, rows in per_batch.items():
         table = _cac_rows(rows, OLD_HEADER if batch < "2025-03" else NEW_HEADER)
@@ -773,7 +616,4 @@ def write_sample(out: Path, *, scale: float = 1.0, seed: int = 42) -> list[Path]
         path = out / name
         path.write_bytes(_csv_bytes([header, *rows]))
         written.append(path)
-    # A row with too many columns: a structural error DuckDB's reader rejects.
-    with open(out / "incidents.csv", "ab") as handle:
-        handle.write(b"S900004,incident,2024-01-01,,Broken row,,CN,,x,,privacy,low,,,,,open,,,EXTRA,COLUMNS\n")
     return written

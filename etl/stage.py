@@ -15,8 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.compute as pc
 
-from etl.jurisdictions import aliases as jurisdiction_aliases
-from etl.schema import (
+from core.schema import (
     DATE_PRECISIONS,
     ENTITIES,
     INCIDENT_CATEGORIES,
@@ -29,6 +28,7 @@ from etl.schema import (
     YES_NO_UNKNOWN,
     Entity,
 )
+from etl.jurisdictions import aliases as jurisdiction_aliases
 from etl.sqlquote import quote_ident, sql_literal
 
 SQL_DIR = Path(__file__).parent / "sql"

@@ -73,9 +73,13 @@ def query(db: Path, sql: str, params: dict | None = None) -> list[tuple]:
 
 @pytest.fixture(scope="session")
 def sample_warehouse(tmp_path_factory) -> Path:
-    """The built-in sample inputs loaded by the real ETL once per session."""
+    """The built-in sample inputs plus the test corpus of hostile and broken rows
+    (tests/fixtures/corpus.py), loaded by the real ETL once per session."""
+    from tests.fixtures.corpus import write_corpus_sources
+
+    sources = write_corpus_sources(tmp_path_factory.mktemp("sample_inputs"))
     db = tmp_path_factory.mktemp("sample") / "warehouse.duckdb"
-    result = run_cli("run", "--sources", str(ROOT / "data" / "sources.toml"), "--db", str(db), "--quiet")
+    result = run_cli("run", "--sources", str(sources), "--db", str(db), "--quiet")
     assert result.returncode == 0, result.stderr
     return db
 

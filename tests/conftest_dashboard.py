@@ -14,17 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.pages import PAGES as PAGE_TABLE
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 FIXTURES = ROOT / "tests" / "fixtures" / "dashboard"
-PAGES = {
-    "overview": "pages/page1_overview.py",
-    "licensing": "pages/page2_licensing.py",
-    "violations": "pages/page3_violations.py",
-    "consent": "pages/page4_consent.py",
-    "explorer": "pages/page5_explorer.py",
-    "quality": "pages/page6_data_quality.py",
-}
+PAGES = {page.key: page.file for page in PAGE_TABLE}
 _BUILT: dict[str, Path] = {}
 
 
@@ -50,8 +45,20 @@ def _once(name: str, factory: pytest.TempPathFactory, sources: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built-in sample warehouse (data/sources.toml)."""
-    return _once("sample", tmp_path_factory, ROOT / "data" / "sources.toml")
+    """The built-in sample plus the test corpus of hostile and broken rows
+    (tests/fixtures/corpus.py): what the page, security and browser tests read."""
+    if "sample" not in _BUILT or not _BUILT["sample"].exists():
+        from tests.fixtures.corpus import write_corpus_sources
+
+        sources = write_corpus_sources(tmp_path_factory.mktemp("sample_inputs"))
+        _BUILT["sample"] = build_warehouse(sources, tmp_path_factory.mktemp("sample") / "warehouse.duckdb")
+    return _BUILT["sample"]
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo warehouse `make run` builds: data/sources.toml over the committed data/sample."""
+    return _once("demo", tmp_path_factory, ROOT / "data" / "sources.toml")
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +98,7 @@ location = "{sample / "registrations_algorithm.csv"}"
 
 @pytest.fixture
 def use_db(monkeypatch: pytest.MonkeyPatch):
-    """Point the app at a warehouse for this test (dashboard.warehouse reads WAREHOUSE_DB)."""
+    """Point the app at a warehouse for this test (core.connection reads WAREHOUSE_DB)."""
 
     def _use(path: Path) -> Path:
         monkeypatch.setenv("WAREHOUSE_DB", str(path))
@@ -100,10 +107,28 @@ def use_db(monkeypatch: pytest.MonkeyPatch):
     return _use
 
 
+def _serve_like_production() -> None:
+    """Run AppTest as `python -m dashboard.serve` runs the app: with Streamlit's legacy pages/
+    folder mode off. AppTest switches it back on before every run (a pages/ folder exists), and
+    then a page whose file name equals its url_path (pages/explorer.py, /explorer) would run
+    without the frame."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test as module
+
+    class ServedPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    if module.PagesManager is PagesManager:
+        module.PagesManager = ServedPagesManager
+
+
 def app_test(query_params: dict[str, str] | None = None, timeout: float = 120):
     """An AppTest of the whole app (frame + pages), optionally opened from a URL's parameters."""
     from streamlit.testing.v1 import AppTest
 
+    _serve_like_production()
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (query_params or {}).items():
         at.query_params[key] = value

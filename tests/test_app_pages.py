@@ -6,10 +6,14 @@ import re
 
 import pytest
 
+from dashboard.i18n import t
+from dashboard.pages import BY_KEY, PAGES
+
 # The session-scoped warehouse fixtures (sample_db, empty_db, attributed_db, use_db).
 pytest_plugins = ["conftest_dashboard"]
 
-ALL_PAGES = ["overview", "licensing", "violations", "consent", "explorer", "quality"]
+# Every page in dashboard.pages; the Briefing has its own tests (test_briefing_page.py).
+ALL_PAGES = [page.key for page in PAGES if page.key != "briefing"]
 
 
 def _no_exception(at) -> None:
@@ -54,17 +58,7 @@ def test_page_renders_on_sample(page, sample_db, use_db, open_page):
     use_db(sample_db)
     at = open_page(page)
     _no_exception(at)
-    assert (
-        at.title[0].value
-        == {
-            "overview": "Overview",
-            "licensing": "Licensing trends",
-            "violations": "Violations and enforcement",
-            "consent": "Consent coverage",
-            "explorer": "Explorer",
-            "quality": "Data quality",
-        }[page]
-    )
+    assert at.title[0].value == t(BY_KEY[page].title_key)
     if page != "explorer":
         assert _charts(at) >= 1
     assert any("Built-in sample data" in i.value for i in at.info), "sample banner missing"
@@ -193,3 +187,16 @@ def test_overview_kpi_change_against_previous_period(sample_db, use_db, open_pag
     assert active.delta and active.delta.startswith(("+", "-"))
     at_all = open_page("overview", {"period": "all"})
     assert all(not m.delta for m in at_all.metric), "all time has no previous period"
+
+
+@pytest.mark.parametrize(("lang", "header"), [("en", "Registration number"), ("zh", "备案编号")])
+def test_tables_show_labels_of_the_page_language(lang, header, sample_db, use_db, open_page):
+    import json
+
+    use_db(sample_db)
+    at = open_page("explorer", {"period": "all", "lang": lang})
+    _no_exception(at)
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["registration_id"]["label"] == header
+    # A missing text cell is a blank, never the word None.
+    assert not (at.dataframe[0].value.astype(object) == "None").any().any()

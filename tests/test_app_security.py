@@ -17,19 +17,15 @@ import duckdb
 import pytest
 
 from dashboard.access import is_allowed
+from dashboard.i18n import t
+from dashboard.pages import PAGES
 from dashboard.ui import md_escape
 
 pytest_plugins = ["conftest_dashboard"]
 
-ALL_PAGES = ["overview", "licensing", "violations", "consent", "explorer", "quality"]
-TITLES = {
-    "overview": "Overview",
-    "licensing": "Licensing trends",
-    "violations": "Violations and enforcement",
-    "consent": "Consent coverage",
-    "explorer": "Explorer",
-    "quality": "Data quality",
-}
+# Every page in dashboard.pages; the Briefing is covered by test_briefing_page.py.
+ALL_PAGES = [page.key for page in PAGES if page.key != "briefing"]
+TITLES = {page.key: t(page.title_key) for page in PAGES}
 INJECTIONS = {
     "jur": "CN-BJ' OR 1=1 --",
     "reg": "cac_genai'); drop table mart_registrations; --",
@@ -177,7 +173,9 @@ def test_explorer_shows_hostile_registrations_as_plain_text(sample_db, use_db, o
     at.text_input(key="exp_search_inc").set_value("document.cookie").run()
     _no_exception(at)
     shown = _table_text(at)
-    assert HOSTILE_TITLE in shown and "javascript:alert(1)" in shown
+    assert HOSTILE_TITLE in shown
+    # Source URLs are links now, so only http(s) addresses are shown: javascript: stays blank.
+    assert "javascript:alert(1)" not in shown
     _assert_inert(at)
 
 
@@ -388,7 +386,7 @@ def test_a_connection_pinned_to_an_old_build_refuses_the_new_one(sample_db, tmp_
     import os
     import shutil
 
-    from dashboard.warehouse import PINNED_VERSION, BuildChanged, connect, data_version
+    from core.connection import PINNED_VERSION, BuildChanged, connect, data_version
 
     live = tmp_path / "warehouse.duckdb"
     shutil.copy(sample_db, live)

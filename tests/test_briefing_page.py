@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES, run_cli
 
 pytest_plugins = ["conftest_dashboard"]
 
-PAGE = "pages/page7_briefing.py"
+PAGE = "pages/briefing.py"
 INPUTS = FIXTURES / "briefing" / "inputs"
 
 

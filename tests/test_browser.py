@@ -21,13 +21,16 @@ from browser_support import (
     wait_until_idle,
 )
 
+from dashboard.i18n import t
+from dashboard.pages import DEFAULT
+from dashboard.pages import PAGES as PAGE_TABLE
+
 pytest_plugins = ["conftest_dashboard"]
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/shots"))
 # url path -> what the page must show; "" is the default page (Overview).
-PAGES = {"": "Overview", "licensing": "Licensing trends", "violations": "Violations and enforcement",
-         "consent": "Consent coverage", "explorer": "Explorer", "data-quality": "Data quality"}  # fmt: skip
+PAGES = {"" if page is DEFAULT else page.url_path: t(page.title_key) for page in PAGE_TABLE}
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +80,10 @@ def test_a_deep_link_on_a_fresh_server_opens_its_page_with_its_filters(browser, 
     assert "Page not found" not in body
     assert page.locator("h1").first.inner_text().startswith("Explorer")
     assert "jur=CN-BJ" in page.url
-    # A legacy page address does not run a page file outside the frame.
-    other = _open(browser.new_context(), f"{server}/page5_explorer", chart=False)
-    assert "Search registrations" not in other.inner_text("[data-testid=stMain]")
+    # A legacy page address (the file name of pages/data_quality.py) does not run a page file
+    # outside the frame.
+    other = _open(browser.new_context(), f"{server}/data_quality", chart=False)
+    assert "How each load went" not in other.inner_text("[data-testid=stMain]")
     context.close()
 
 
@@ -87,9 +91,11 @@ def test_a_deep_link_on_a_fresh_server_opens_its_page_with_its_filters(browser, 
 def test_every_page_renders_a_chart_without_exceptions(browser, server, path):
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1500, "height": 1100})
-    page = _open(context, f"{server}/{path}", chart=path != "explorer")
+    # Explorer and Briefing show tables, not charts.
+    has_chart = path not in ("explorer", "briefing")
+    page = _open(context, f"{server}/{path}", chart=has_chart)
     assert page.locator("h1").first.inner_text() == PAGES[path]
-    if path != "explorer":
+    if has_chart:
         assert page.locator(".js-plotly-plot").count() >= 1
     else:
         page.wait_for_selector("[data-testid=stDataFrame]", timeout=60_000)
@@ -156,6 +162,7 @@ def test_csv_download_has_bom(browser, server):
     data = Path(path).read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("jurisdiction_code,")
+    # Headers are the column labels of the page's language (jurisdiction_code -> 属地).
+    assert text.splitlines()[0].startswith("属地,")
     assert "北京市" in text
     context.close()

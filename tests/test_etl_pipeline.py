@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT, query, run_cli, write_config
+from tests.conftest import FIXTURES, query, run_cli, write_config
 
 # Columns that say which run wrote a row; everything else must be identical between runs.
 RUN_COLUMNS = {
@@ -46,8 +46,10 @@ def snapshot(db):
 
 
 def test_running_twice_gives_identical_contents(tmp_path):
+    from tests.fixtures.corpus import write_corpus_sources
+
     db = tmp_path / "w.duckdb"
-    config = ROOT / "data" / "sources.toml"
+    config = write_corpus_sources(tmp_path / "inputs")  # the sample with its broken rows
     assert run_cli("run", "--sources", str(config), "--db", str(db), "--quiet").returncode == 0
     first = snapshot(db)
     assert run_cli("run", "--sources", str(config), "--db", str(db), "--quiet").returncode == 0

@@ -6,7 +6,7 @@ import filecmp
 import re
 
 from etl.__main__ import _parser
-from etl.pipeline import MART_MODELS
+from etl.pipeline import MODELS
 from tests.conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -31,7 +31,7 @@ def test_sample_is_deterministic_small_and_committed_as_generated(tmp_path):
 def test_scale_multiplies_the_sample(tmp_path):
     assert run_cli("sample", "--out", str(tmp_path), "--scale", "2").returncode == 0
     incidents = (tmp_path / "incidents.csv").read_text(encoding="utf-8").count("\n")
-    assert 6000 <= incidents <= 6020  # 2 x 3,000 plus the handful of deliberately flawed rows
+    assert incidents == 6001  # a header and 2 x 3,000 rows
 
 
 def test_every_cli_command_and_option_is_in_the_readme():
@@ -47,10 +47,10 @@ def test_every_cli_command_and_option_is_in_the_readme():
 
 def test_every_sql_model_is_used_and_documented_tables_exist():
     sql_dir = ROOT / "etl" / "sql"
-    used = set(MART_MODELS) | {"macros", "provider_macros", "bookkeeping"}
-    on_disk = {p.stem for p in sql_dir.glob("*.sql")}
+    used = set(MODELS) | {"macros", "provider_macros", "bookkeeping"}
+    on_disk = {p.stem for p in sql_dir.rglob("*.sql")}
     assert on_disk == used
-    for model in MART_MODELS:
+    for model in MODELS:
         if model.startswith("mart_"):
             assert f"`{model}`" in README, f"{model} is not described in README.md"
 
@@ -64,7 +64,7 @@ def test_readme_opens_with_the_two_commands_ci_runs():
 
 
 def test_every_entity_column_is_in_its_readme_table():
-    from etl.schema import ENTITIES
+    from core.schema import ENTITIES
 
     for entity in ENTITIES.values():
         section = re.search(rf"### {entity.name}\b.*?\n\n(\|.*?)\n\n", README, re.S)
@@ -77,3 +77,38 @@ def test_every_entity_column_is_in_its_readme_table():
             if entity.name == "registrations" and column.name in ("registry", "status"):
                 continue
             assert bold == column.required, f"{entity.name}.{column.name}"
+
+
+def test_demo_sample_holds_believable_records_only(tmp_path):
+    """`make run` shows the demo sample: nothing in it is quarantined, and no name holds a tag,
+    a markdown link or a formula (those rows are in tests/fixtures/corpus.py)."""
+    import duckdb
+
+    db = tmp_path / "demo.duckdb"
+    result = run_cli("run", "--sources", str(ROOT / "data" / "sources.toml"), "--db", str(db), "--quiet")
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select count(*) from quarantine").fetchone()[0] == 0
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_name like 'mart_%' and data_type = 'VARCHAR'"
+        ).fetchall()
+        for table, column in columns:
+            hostile = con.execute(
+                f'select count(*) from "{table}" where regexp_matches("{column}", $pattern)',
+                {"pattern": r"<\s*(script|img|iframe|b)\b|javascript:|\]\(|^[=@+]"},
+            ).fetchone()[0]
+            assert hostile == 0, f"{table}.{column} holds hostile text"
+    finally:
+        con.close()
+
+
+def test_corpus_sample_is_the_demo_plus_the_test_rows(tmp_path):
+    from tests.fixtures.corpus import write_corpus_sample
+
+    write_corpus_sample(tmp_path)
+    incidents = (tmp_path / "incidents.csv").read_text(encoding="utf-8")
+    demo = (ROOT / "data" / "sample" / "incidents.csv").read_text(encoding="utf-8")
+    assert incidents.startswith(demo)
+    assert "<script>" in incidents and "<script>" not in demo

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dashboard.warehouse import WarehouseMissing, connect, data_version
+from core.connection import WarehouseMissing, connect, data_version
 
 ESCAPES = [
     "select * from read_csv('/etc/passwd')",

@@ -5,9 +5,11 @@
 with declarations as (
     select * from mart_consent
     where ($is_all_time or audit_date between $start_date and $end_date)
+        -- include: _consent_scope
         and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
         and (len($registries::varchar[]) = 0 or list_contains($registries::varchar[], registry))
         and ($provider = '' or strpos(lower(coalesce(provider_name, '')), $provider) > 0)
+        -- end include: _consent_scope
 ),
 
 services as (

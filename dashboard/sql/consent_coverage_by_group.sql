@@ -1,6 +1,47 @@
 -- Record-weighted and service-level coverage per jurisdiction, provider or category (the
 -- grouping arrives as a value from a fixed list), largest personal-record counts first.
 -- include: _consent_services
+with declarations as (
+    select * from mart_consent
+    where ($is_all_time or audit_date between $start_date and $end_date)
+        -- include: _consent_scope
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and (len($registries::varchar[]) = 0 or list_contains($registries::varchar[], registry))
+        and ($provider = '' or strpos(lower(coalesce(provider_name, '')), $provider) > 0)
+        -- end include: _consent_scope
+),
+
+services as (
+    select
+        registration_id,
+        any_value(service_name) as service_name,
+        any_value(provider_name) as provider_name,
+        any_value(registry) as registry,
+        any_value(category) as category,
+        any_value(jurisdiction_code) as jurisdiction_code,
+        any_value(jurisdiction_name) as jurisdiction_name,
+        any_value(jurisdiction_name_en) as jurisdiction_name_en,
+        count(*) as dataset_count,
+        count(*) filter (where coverage_status <> 'not_applicable') as pi_dataset_count,
+        count(*) filter (where coverage_status = 'covered') as covered_dataset_count,
+        count(*) filter (where coverage_status in ('partial', 'none')) as gap_dataset_count,
+        count(*) filter (where coverage_status = 'unknown') as unknown_dataset_count,
+        sum(personal_records) filter (where coverage_status in ('covered', 'partial', 'none')) as personal_records_count,
+        sum(consented_records) filter (where coverage_status in ('covered', 'partial', 'none')) as consented_records_count,
+        bool_or(has_sensitive_info = 'yes') as has_sensitive_info,
+        max(audit_date) as last_audit_date,
+        -- A service is covered only when every dataset that holds (or may hold) personal
+        -- information has a documented basis for all its records; unknown stays unknown.
+        case
+            when count(*) filter (where coverage_status <> 'not_applicable') = 0 then 'not_applicable'
+            when count(*) filter (where coverage_status in ('partial', 'none')) > 0 then 'gap'
+            when count(*) filter (where coverage_status = 'unknown') > 0 then 'unknown'
+            else 'covered'
+        end as service_status,
+    from declarations
+    group by registration_id
+)
+-- end include: _consent_services
 ,
 
 grouped as (

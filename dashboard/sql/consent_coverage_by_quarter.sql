@@ -10,8 +10,10 @@ select
 from mart_consent
 where audit_quarter_date is not null
     and ($is_all_time or audit_date between $start_date and $end_date)
+    -- include: _consent_scope
     and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
-        and (len($registries::varchar[]) = 0 or list_contains($registries::varchar[], registry))
-        and ($provider = '' or strpos(lower(coalesce(provider_name, '')), $provider) > 0)
+    and (len($registries::varchar[]) = 0 or list_contains($registries::varchar[], registry))
+    and ($provider = '' or strpos(lower(coalesce(provider_name, '')), $provider) > 0)
+    -- end include: _consent_scope
 group by all
 order by audit_quarter_date

@@ -3,6 +3,11 @@ select count(*) as record_count
 from mart_incidents
 where ($is_all_time or event_date between $start_date and $end_date)
     -- include: _incident_scope
+    and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+    and ($provider = '' or strpos(lower(array_to_string(provider_names, '|')), $provider) > 0
+        or strpos(lower(coalesce(registered_provider_name, '')), $provider) > 0)
+    and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+    -- end include: _incident_scope
     and ($search = '' or strpos(lower(title), $search) > 0
         or strpos(lower(coalesce(service_name, '')), $search) > 0
         or strpos(lower(array_to_string(provider_names, '|')), $search) > 0

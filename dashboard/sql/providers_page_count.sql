@@ -2,7 +2,9 @@
 select count(distinct provider_name) as provider_count
 from mart_registrations
 where ($is_all_time or filed_date between $start_date and $end_date)
+    -- include: _registration_scope
     and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
-        and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
-        and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+    and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
+    and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+    -- end include: _registration_scope
         and ($search = '' or strpos(lower(provider_name), $search) > 0)

@@ -10,6 +10,11 @@ with named as (
     from mart_incidents
     where ($is_all_time or event_date between $start_date and $end_date)
         -- include: _incident_scope
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and ($provider = '' or strpos(lower(array_to_string(provider_names, '|')), $provider) > 0
+            or strpos(lower(coalesce(registered_provider_name, '')), $provider) > 0)
+        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+        -- end include: _incident_scope
 ),
 
 final as (

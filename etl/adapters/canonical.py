@@ -10,9 +10,9 @@ the README's column tables. Header case and spacing do not matter. List fields (
 
 from __future__ import annotations
 
+from core.schema import ENTITIES as SCHEMA
 from etl.adapters.base import Context, q, resolve_columns, sql_literal, text_or_null
 from etl.readers import RawTable
-from etl.schema import ENTITIES as SCHEMA
 
 ENTITIES = frozenset(SCHEMA)
 HEADER_MARKERS: tuple[str, ...] = ()

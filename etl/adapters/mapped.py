@@ -29,11 +29,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from core.schema import ENTITIES as SCHEMA
 from etl.adapters import countries
 from etl.adapters.base import Context, header_key, q, resolve_columns
 from etl.errors import SourceError
 from etl.readers import RawTable
-from etl.schema import ENTITIES as SCHEMA
 
 ENTITIES = frozenset(SCHEMA)
 HEADER_MARKERS: tuple[str, ...] = ()

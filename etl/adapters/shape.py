@@ -1,13 +1,13 @@
 """A helper for adapters (not an adapter): the entity's columns as a SELECT list.
 
 Adapters give expressions for the fields they know; every other column is a typed NULL, so a
-new optional column in etl/schema.py never breaks an adapter.
+new optional column in core/schema.py never breaks an adapter.
 """
 
 from __future__ import annotations
 
+from core.schema import ENTITIES
 from etl.adapters.base import q
-from etl.schema import ENTITIES
 
 
 def select_list(entity: str, exprs: dict[str, str]) -> str:

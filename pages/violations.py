@@ -3,12 +3,12 @@ provider was registered, and who appears again and again."""
 
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import charts, queries, state, ui
 from dashboard.cache import cached
 from dashboard.formatting import format_value
 from dashboard.i18n import vocab
 from dashboard.queries import INCIDENT_BREAKDOWNS
-from dashboard.warehouse import WarehouseMissing
 
 f, t = ui.context()
 ui.header(t, "page_violations", "violations_intro")
@@ -74,11 +74,8 @@ try:
                 y="record_count",
                 color="group_label",
                 title=t("incidents_by_month_title", what=t(f"record_type.{shown}"), by=t(f"by_{breakdown}")),
-                x_title=t("ax_month"),
-                y_title=t("ax_records"),
+                lang=f.lang,
                 labels={
-                    "month_date": t("ax_month"),
-                    "record_count": t("ax_records"),
                     "group_label": t(f"by_{breakdown}"),
                 },
                 custom=["group_value"],
@@ -121,9 +118,7 @@ try:
                 color="record_type",
                 orientation="h",
                 title=t("incidents_jurisdiction_title"),
-                x_title=t("ax_records"),
-                y_title=t("ax_jurisdiction"),
-                labels={"type_count": t("ax_records"), "jurisdiction_label": t("ax_jurisdiction"), "record_type": ""},
+                lang=f.lang,
                 height=520,
             )
             ui.chart(
@@ -144,9 +139,7 @@ try:
                 color="linkage_label",
                 orientation="h",
                 title=t("linkage_title"),
-                x_title=t("ax_records"),
-                y_title=t("ax_linkage"),
-                labels={"record_count": t("ax_records"), "linkage_label": t("ax_linkage")},
+                lang=f.lang,
                 height=320,
             )
             charts.hide_legend(fig)
@@ -162,27 +155,24 @@ try:
             )
 
         st.subheader(t("penalties_title"))
-        penalties = cached(queries.penalties_by_month, f)
-        if penalties.empty:
-            ui.empty(t, "no_penalties")
-        else:
-            fig = charts.bar_chart(
-                penalties,
+        drawn = ui.chart_or_empty(
+            cached(queries.penalties_by_month, f),
+            lambda df: charts.bar_chart(
+                df,
                 x="month_date",
                 y="penalty_amount",
                 color="penalty_currency",
                 title=t("penalties_title"),
-                x_title=t("ax_month"),
-                y_title=t("ax_penalty"),
-                labels={
-                    "month_date": t("ax_month"),
-                    "penalty_amount": t("ax_penalty"),
-                    "penalty_currency": t("ax_currency"),
-                    "action_count": "N",
-                },
+                lang=f.lang,
                 hover=["action_count"],
-            )
-            ui.chart(fig, penalties, key="vio_penalties", t=t, file_stem="penalties_by_month", attribution=attribution)
+            ),
+            key="vio_penalties",
+            t=t,
+            empty_key="no_penalties",
+            file_stem="penalties_by_month",
+            attribution=attribution,
+        )
+        if drawn:
             st.caption(t("penalties_note"))
 
         st.subheader(t("repeat_title"))

@@ -3,14 +3,41 @@ provider's full record: filings in every list, cancellations, incidents, consent
 
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import queries, ui
 from dashboard.cache import cached
-from dashboard.warehouse import WarehouseMissing
 
 f, t = ui.context()
 ui.header(t, "page_explorer", "explorer_intro")
 PAGE_SIZE = 50
 PROVIDER_KEY = "exp_provider"
+# One block serves every tab: its words and widget keys.
+TABS = {
+    "registrations": {
+        "label": "search_registrations",
+        "search_key": "exp_search_reg",
+        "empty": "no_registrations",
+        "pager_key": "exp_reg_page",
+        "table_key": "exp_reg_table",
+        "download_key": "exp_reg",
+    },
+    "providers": {
+        "label": "search_providers",
+        "search_key": "exp_search_prov",
+        "empty": "nothing_found",
+        "pager_key": "exp_prov_page",
+        "table_key": "exp_providers_table",
+        "download_key": "exp_prov",
+    },
+    "incidents": {
+        "label": "search_incidents",
+        "search_key": "exp_search_inc",
+        "empty": "no_incidents",
+        "pager_key": "exp_inc_page",
+        "table_key": "exp_inc_table",
+        "download_key": "exp_inc",
+    },
+}
 
 
 def _open_provider() -> None:
@@ -25,45 +52,28 @@ def _open_provider() -> None:
 try:
     tab = st.segmented_control(
         t("search"),
-        options=["registrations", "providers", "incidents"],
+        options=list(TABS),
         format_func=lambda k: t(f"tab_{k}"),
         default="registrations",
         key="exp_tab",
         required=True,
         label_visibility="collapsed",
     )
-    if tab == "registrations":
-        search = st.text_input(t("search_registrations"), key="exp_search_reg", max_chars=100)
-        _, total = cached(queries.registrations_page, f, search, 0, 1)
-        if total == 0:
-            ui.empty(t, "no_registrations")
-        else:
-            page = ui.pager("exp_reg_page", total, PAGE_SIZE, t)
-            rows, _ = cached(queries.registrations_page, f, search, page, PAGE_SIZE)
-            ui.table(rows, key="exp_reg_table")
-            ui.download(rows, "registrations_page", "exp_reg", t)
-    elif tab == "providers":
-        search = st.text_input(t("search_providers"), key="exp_search_prov", max_chars=100)
-        _, total = cached(queries.providers_page, f, search, 0, 1)
-        if total == 0:
-            ui.empty(t, "nothing_found")
-        else:
-            page = ui.pager("exp_prov_page", total, PAGE_SIZE, t)
-            rows, _ = cached(queries.providers_page, f, search, page, PAGE_SIZE)
-            st.session_state["_exp_provider_rows"] = rows["provider_name"].tolist()
-            ui.table(rows, key="exp_providers_table", on_select=_open_provider)
-            ui.download(rows, "providers_page", "exp_prov", t)
+    spec = TABS[tab]
+    search = st.text_input(t(spec["label"]), key=spec["search_key"], max_chars=100)
+    attribution = ui.show_attribution("incidents", t) if tab == "incidents" else []
+    total = cached(queries.search_count, tab, f, search)
+    if total == 0:
+        ui.empty(t, spec["empty"])
     else:
-        search = st.text_input(t("search_incidents"), key="exp_search_inc", max_chars=100)
-        attribution = ui.show_attribution("incidents", t)
-        _, total = cached(queries.incidents_page, f, search, 0, 1)
-        if total == 0:
-            ui.empty(t, "no_incidents")
+        page = ui.pager(spec["pager_key"], total, PAGE_SIZE, t)
+        rows = cached(queries.search_rows, tab, f, search, page, PAGE_SIZE)
+        if tab == "providers":
+            st.session_state["_exp_provider_rows"] = rows["provider_name"].tolist()
+            ui.table(rows, key=spec["table_key"], on_select=_open_provider)
         else:
-            page = ui.pager("exp_inc_page", total, PAGE_SIZE, t)
-            rows, _ = cached(queries.incidents_page, f, search, page, PAGE_SIZE)
-            ui.table(rows, key="exp_inc_table")
-            ui.download(rows, "incidents_page", "exp_inc", t, attribution)
+            ui.table(rows, key=spec["table_key"])
+        ui.download(rows, f"{tab}_page", spec["download_key"], t, attribution)
 
     st.subheader(t("provider_detail"))
     name = st.text_input(t("provider_pick"), key=PROVIDER_KEY, help=t("provider_pick_help"), max_chars=200).strip()

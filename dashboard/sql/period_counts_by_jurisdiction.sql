@@ -10,9 +10,12 @@ with registrations as (
         count(*) filter (where filed_date between $start_date and $end_date) as new_count,
         count(*) filter (where cancelled_date between $start_date and $end_date) as cancelled_count,
     from mart_registrations
-    where (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+    where true
+        -- include: _registration_scope
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
         and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
         and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+        -- end include: _registration_scope
     group by all
 ),
 
@@ -25,6 +28,11 @@ incidents as (
     from mart_incidents
     where ($is_all_time or event_date between $start_date and $end_date)
         -- include: _incident_scope
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and ($provider = '' or strpos(lower(array_to_string(provider_names, '|')), $provider) > 0
+            or strpos(lower(coalesce(registered_provider_name, '')), $provider) > 0)
+        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+        -- end include: _incident_scope
     group by all
 ),
 

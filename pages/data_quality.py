@@ -4,9 +4,9 @@ rows, and warnings for sources whose columns changed since the previous load."""
 import pandas as pd
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import charts, queries, ui
 from dashboard.cache import cached
-from dashboard.warehouse import WarehouseMissing
 
 f, t = ui.context()
 ui.header(t, "page_quality", "quality_intro")
@@ -58,9 +58,7 @@ try:
             color="row_kind",
             orientation="h",
             title=t("rows_by_source_title"),
-            x_title=t("ax_rows"),
-            y_title=t("ax_source"),
-            labels={"row_count": t("ax_rows"), "source": t("ax_source"), "row_kind": ""},
+            lang=f.lang,
             height=max(300, 40 * len(freshness) + 120),
         )
         fig.update_xaxes(type="log" if long["row_count"].max() > 10_000 else "linear")
@@ -78,9 +76,7 @@ try:
             color="rule",
             orientation="h",
             title=t("quarantine_by_reason_title"),
-            x_title=t("ax_rows"),
-            y_title=t("ax_source"),
-            labels={"row_count": t("ax_rows"), "source": t("ax_source"), "rule": t("ax_rule")},
+            lang=f.lang,
             custom=["source", "rule"],
             height=max(280, 40 * reasons["source"].nunique() + 120),
         )
@@ -112,7 +108,7 @@ try:
         else:
             page = ui.pager("dq_page", total, PAGE_SIZE, t)
             rows, _ = cached(queries.quarantine_rows, source, rule, page, PAGE_SIZE)
-            ui.table(rows, key="dq_quarantine", labels={"raw_record": t("raw_record")})
+            ui.table(rows, key="dq_quarantine")
             ui.download(rows, "quarantine", "dq_quarantine", t)
 
     st.subheader(t("runs_title"))

@@ -1,29 +1,62 @@
-"""The warehouse contract: entity columns, keys, rules' vocabularies and table names.
+"""The warehouse contract: what `etl` writes and `dashboard` reads, in one place.
 
-This is the one place both sides share. `etl` writes these tables, `dashboard` reads them.
-Keep it free of imports beyond the standard library so the read side can use it cheaply.
+- ENTITIES: the staged columns every adapter feeding an entity must produce (the write side's
+  input contract), with the rules' vocabularies.
+- PUBLISHED: the tables a build publishes for the read side, with the columns its SQL reads.
+  tests/test_core.py checks that every table the SQL references is declared here, and that
+  every declared column exists in a real build.
+
+Standard library only, so both sides can import it cheaply.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-# Tables the app reads (mart_*) and bookkeeping tables.
-REGISTRATIONS = "mart_registrations"
-REGISTRATION_LISTINGS = "mart_registration_listings"
-REGISTRATION_CHANGES = "mart_registration_changes"
-CANCELLATIONS_UNMATCHED = "mart_cancellations_unmatched"
-INCIDENTS = "mart_incidents"
-CONSENT = "mart_consent"
-PROVIDERS = "mart_providers"
-PROVIDER_ALIASES = "mart_provider_aliases"
-INCIDENT_PROVIDERS = "mart_incident_providers"
-PROVIDER_NAMES_UNMATCHED = "mart_provider_names_unmatched"
-ETL_RUNS = "etl_runs"
-QUARANTINE = "quarantine"
-SOURCES = "etl_sources"
-REF_JURISDICTIONS = "ref_jurisdictions"
-WAREHOUSE_META = "warehouse_meta"
+# Tables the read side reads, and the columns of each that its SQL (dashboard/sql) and query
+# functions name. A column not listed here may change without notice to the app.
+PUBLISHED: dict[str, tuple[str, ...]] = {
+    "mart_registrations": (
+        "registration_id", "registry", "registries", "kind", "service_name", "latest_service_name",
+        "provider_name", "provider_role", "jurisdiction_code", "category", "filed_date", "filed_date_note",
+        "batch", "status", "cancelled_date", "cancellation_notice", "remarks", "jurisdiction_name",
+        "jurisdiction_name_en",
+    ),
+    "mart_registrations_delisted": (
+        "registration_id", "registries", "service_name", "provider_name", "jurisdiction_code", "filed_date",
+        "delisted_load_id", "delisted_at",
+    ),
+    "mart_registration_changes": (
+        "change_type", "registration_id", "old_value", "new_value", "load_id", "previous_load_id",
+    ),
+    "mart_incidents": (
+        "incident_id", "record_type", "occurred_date", "occurred_precision", "reported_date", "title", "country",
+        "jurisdiction_code", "provider_names", "service_name", "category", "severity", "issuing_body",
+        "violation_types", "enforcement_action", "penalty_amount", "penalty_currency", "status",
+        "registration_id", "url", "source", "jurisdiction_name", "jurisdiction_name_en", "event_date",
+        "link_status", "link_method", "linked_registration_id", "registration_filed_date",
+        "registered_provider_name", "registered_service_name", "is_filed_before_incident",
+    ),
+    "mart_consent": (
+        "registration_id", "dataset_name", "has_personal_info", "personal_records", "consented_records",
+        "has_sensitive_info", "legal_basis", "audit_date", "source", "service_name", "provider_name", "registry",
+        "kind", "category", "jurisdiction_code", "jurisdiction_name", "jurisdiction_name_en", "coverage_status",
+        "coverage_pct", "audit_quarter_date",
+    ),
+    # Read by dashboard.queries.provider_aliases when the build has it.
+    "mart_provider_aliases": ("provider_id", "alias", "alias_kind"),
+    "ref_jurisdictions": ("code", "name_zh", "name_en", "country"),
+    # Bookkeeping: each run and source, the declared sources, rows kept out, and the build itself.
+    "etl_runs": (
+        "load_id", "source", "entity", "status", "started_at", "finished_at", "rows_read", "rows_loaded",
+        "rows_quarantined", "headers", "message",
+    ),
+    "etl_sources": ("source", "entity", "adapter", "registry", "location", "attribution", "data_load_id"),
+    "quarantine": (
+        "load_id", "source", "source_file", "source_line", "columns", "raw_record", "rules", "reason", "kind",
+    ),
+    "warehouse_meta": ("load_id", "built_at", "etl_version", "is_sample"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,7 +77,6 @@ class Entity:
     columns: tuple[Column, ...]
     # Dates before this are implausible for the entity; dates after the run date always are.
     min_date: str = "2000-01-01"
-    extra: dict = field(default_factory=dict)
 
     @property
     def column_names(self) -> list[str]:

@@ -3,12 +3,12 @@ category, breakdowns, the trend by audit quarter, and the gap list below a thres
 
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import charts, queries, state, ui
 from dashboard.cache import cached
 from dashboard.formatting import format_value
 from dashboard.i18n import vocab
 from dashboard.queries import CONSENT_BREAKDOWNS
-from dashboard.warehouse import WarehouseMissing
 
 f, t = ui.context()
 ui.header(t, "page_consent", "consent_intro")
@@ -92,14 +92,10 @@ try:
             y="group_label",
             orientation="h",
             title=t("coverage_by_title", by=t(f"by_{breakdown}")),
-            x_title=t("ax_coverage"),
+            lang=f.lang,
             y_title=t(f"ax_{'jurisdiction' if breakdown == 'jurisdiction' else breakdown}"),
             labels={
-                "coverage_pct": t("ax_coverage"),
                 "group_label": t(f"by_{breakdown}"),
-                "known_dataset_count": "N",
-                "unknown_dataset_count": t("coverage_status.unknown"),
-                "service_coverage_pct": t("service_coverage"),
             },
             hover=["known_dataset_count", "unknown_dataset_count", "service_coverage_pct"],
             custom=["group_value"],
@@ -127,9 +123,7 @@ try:
                 y="dataset_count",
                 color="status_label",
                 title=t("dataset_status_title"),
-                x_title=t("ax_status"),
-                y_title=t("ax_datasets"),
-                labels={"status_label": t("ax_status"), "dataset_count": t("ax_datasets")},
+                lang=f.lang,
                 hover=["personal_records_count"],
                 category_orders={"status_label": [vocab("coverage_status", s, f.lang) for s in STATUS_ORDER]},
                 height=320,
@@ -144,9 +138,7 @@ try:
                 y="service_count",
                 color="status_label",
                 title=t("service_status_title"),
-                x_title=t("ax_status"),
-                y_title=t("ax_services"),
-                labels={"status_label": t("ax_status"), "service_count": t("ax_services")},
+                lang=f.lang,
                 category_orders={"status_label": [vocab("service_status", s, f.lang) for s in SERVICE_ORDER]},
                 height=320,
             )
@@ -154,22 +146,8 @@ try:
             ui.chart(fig, services, key="con_services", t=t, file_stem="consent_services_by_status")
 
         quarters = cached(queries.consent_coverage_by_quarter, f)
-        if not quarters.empty:
-            fig = charts.line_chart(
-                quarters,
-                x="audit_quarter_date",
-                y="coverage_pct",
-                title=t("coverage_trend_title"),
-                x_title=t("ax_quarter"),
-                y_title=t("ax_coverage"),
-                labels={
-                    "audit_quarter_date": t("ax_quarter"),
-                    "coverage_pct": t("ax_coverage"),
-                    "known_dataset_count": "N",
-                    "unknown_dataset_count": t("coverage_status.unknown"),
-                },
-                hover=["known_dataset_count", "unknown_dataset_count"],
-            )
+        if not quarters.empty:  # the KPIs above already say when no declaration is in scope
+            fig = charts.consent_trend(quarters, title=t("coverage_trend_title"), lang=f.lang)
             ui.chart(fig, quarters, key="con_quarters", t=t, file_stem="consent_coverage_by_quarter")
 
         threshold = st.slider(

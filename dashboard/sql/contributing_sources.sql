@@ -5,14 +5,21 @@ with incident_sources as (
     select distinct source from mart_incidents
     where ($is_all_time or event_date between $start_date and $end_date)
         -- include: _incident_scope
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and ($provider = '' or strpos(lower(array_to_string(provider_names, '|')), $provider) > 0
+            or strpos(lower(coalesce(registered_provider_name, '')), $provider) > 0)
+        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+        -- end include: _incident_scope
 ),
 
 consent_sources as (
     select distinct source from mart_consent
     where ($is_all_time or audit_date between $start_date and $end_date)
+        -- include: _consent_scope
         and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
         and (len($registries::varchar[]) = 0 or list_contains($registries::varchar[], registry))
         and ($provider = '' or strpos(lower(coalesce(provider_name, '')), $provider) > 0)
+        -- end include: _consent_scope
 ),
 
 list_sources as (

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
+from core.connection import WarehouseMissing
 from dashboard import charts, queries, state, ui
 from dashboard.cache import cached
 from dashboard.formatting import format_value
 from dashboard.i18n import vocab
-from dashboard.warehouse import WarehouseMissing
 
 f, t = ui.context()
 ui.header(t, "page_licensing", "licensing_intro")
@@ -62,7 +62,7 @@ try:
                 name="jurisdiction_label",
                 label="tile_label",
                 title=t("jurisdiction_map_title"),
-                value_label=t("ax_active"),
+                lang=f.lang,
                 selected=f.jurisdictions,
             )
             ui.chart(
@@ -82,13 +82,7 @@ try:
                 y="jurisdiction_label",
                 orientation="h",
                 title=t("jurisdiction_bar_title"),
-                x_title=t("ax_active"),
-                y_title=t("ax_jurisdiction"),
-                labels={
-                    "active_count": t("ax_active"),
-                    "jurisdiction_label": t("ax_jurisdiction"),
-                    "filing_count": t("ax_filings"),
-                },
+                lang=f.lang,
                 hover=["filing_count"],
                 custom=["jurisdiction_code"],
                 height=460,
@@ -103,26 +97,22 @@ try:
             )
 
     filings = cached(queries.filings_by_month, f)
-    if filings.empty:
-        ui.empty(t, "no_registrations")
-    else:
-        filings = filings.assign(
-            series=[
-                f"{vocab('registry', r, f.lang)} · {vocab('kind', k, f.lang)}"
-                for r, k in zip(filings["registry"], filings["kind"], strict=True)
-            ]
-        )
-        fig = charts.bar_chart(
-            filings,
-            x="month_date",
-            y="filing_count",
-            color="series",
-            title=t("filings_by_month_title"),
-            x_title=t("ax_month"),
-            y_title=t("ax_filings"),
-            labels={"month_date": t("ax_month"), "filing_count": t("ax_filings"), "series": t("ax_list")},
-        )
-        ui.chart(fig, filings, key="lic_filings", t=t, file_stem="filings_by_month")
+    filings = filings.assign(
+        series=[
+            f"{vocab('registry', r, f.lang)} · {vocab('kind', k, f.lang)}"
+            for r, k in zip(filings["registry"], filings["kind"], strict=True)
+        ]
+    )
+    ui.chart_or_empty(
+        filings,
+        lambda df: charts.bar_chart(
+            df, x="month_date", y="filing_count", color="series", title=t("filings_by_month_title"), lang=f.lang
+        ),
+        key="lic_filings",
+        t=t,
+        empty_key="no_registrations",
+        file_stem="filings_by_month",
+    )
 
     active = cached(queries.active_registrations_by_month, f)
     if not active.empty:
@@ -131,14 +121,7 @@ try:
             x="month_end_date",
             y="active_count",
             title=t("active_by_month_title"),
-            x_title=t("ax_month_end"),
-            y_title=t("ax_active"),
-            labels={
-                "month_end_date": t("ax_month_end"),
-                "active_count": t("ax_active"),
-                "filed_count": t("ax_filings"),
-                "cancelled_count": t("kpi_cancelled"),
-            },
+            lang=f.lang,
             hover=["filed_count", "cancelled_count"],
         )
         ui.chart(fig, active, key="lic_active", t=t, file_stem="active_registrations_by_month")
@@ -163,13 +146,7 @@ try:
                 color="registry_label",
                 orientation="h",
                 title=t("category_title"),
-                x_title=t("ax_filings"),
-                y_title=t("ax_category"),
-                labels={
-                    "filing_count": t("ax_filings"),
-                    "category_label": t("ax_category"),
-                    "registry_label": t("ax_list"),
-                },
+                lang=f.lang,
             )
             ui.chart(fig, by_category, key="lic_category", t=t, file_stem="filings_by_category")
         with right:
@@ -189,9 +166,7 @@ try:
                 color="registry_label",
                 orientation="h",
                 title=t("role_title"),
-                x_title=t("ax_filings"),
-                y_title=t("ax_role"),
-                labels={"filing_count": t("ax_filings"), "role_label": t("ax_role"), "registry_label": t("ax_list")},
+                lang=f.lang,
             )
             ui.chart(fig, by_role, key="lic_role", t=t, file_stem="filings_by_role")
 
@@ -210,9 +185,7 @@ try:
             y="provider_name",
             orientation="h",
             title=t("providers_title"),
-            x_title=t("ax_share"),
-            y_title=t("ax_provider"),
-            labels={"share_pct": t("ax_share"), "provider_name": t("ax_provider"), "active_count": t("ax_active")},
+            lang=f.lang,
             hover=["active_count"],
             height=520,
         )

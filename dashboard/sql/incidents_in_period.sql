@@ -5,6 +5,11 @@ with incidents as (
     select * from mart_incidents
     where event_date between greatest($start_date, $window_start) and least($end_date, $window_end)
         -- include: _incident_scope
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and ($provider = '' or strpos(lower(array_to_string(provider_names, '|')), $provider) > 0
+            or strpos(lower(coalesce(registered_provider_name, '')), $provider) > 0)
+        and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
+        -- end include: _incident_scope
 ),
 
 final as (
