@@ -1,4 +1,4 @@
-"""Command line: `python -m etl run | status | sample | brief`.
+"""Command line: `python -m etl run | fetch | status | sample | brief`.
 
 Exit codes: 0 all sources loaded (quarantined rows allowed), 1 a source failed or the run
 could not start, 2 usage error. Errors are printed as one readable message, never a traceback.
@@ -16,6 +16,8 @@ from etl.errors import EtlError, LockBusy, UsageError
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
 DEFAULT_SOURCES = Path("data/sources.toml")
+DEFAULT_OFFICIAL = Path("data/official.toml")
+DEFAULT_RAW = Path("data/raw")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,8 +34,24 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print a JSON summary on stdout for schedulers")
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
+    fetch = sub.add_parser(
+        "fetch", help="download the official files of every source with [source.fetch] into the raw archive"
+    )
+    fetch.add_argument("--sources", type=Path, default=DEFAULT_OFFICIAL, help="sources config (default: %(default)s)")
+    fetch.add_argument(
+        "--only", action="append", default=[], metavar="NAME", help="fetch only this source (repeatable)"
+    )
+    fetch.add_argument(
+        "--offline", action="store_true", help="no network: list the archived files a run would read, per source"
+    )
+    fetch.add_argument("--json", action="store_true", help="print a JSON summary on stdout for schedulers")
+    fetch.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
     status = sub.add_parser("status", help="last runs, per-source freshness and quarantine counts")
     status.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
+    status.add_argument(
+        "--raw", type=Path, default=DEFAULT_RAW, help="raw archive, for each source's last fetch (default: %(default)s)"
+    )
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     sample = sub.add_parser("sample", help="write the deterministic built-in sample inputs")
@@ -103,10 +121,38 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from etl.config import load_config
+    from etl.fetch import fetch_all
+
+    config = load_config(args.sources)
+    say = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    results = fetch_all(config, only=args.only, offline=args.offline, say=say)
+    if args.json:
+        print(json.dumps([vars(r) for r in results], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            if r.status == "offline":
+                print(f"{r.source}: offline, {len(r.files)} archived file(s) in use")
+                for f in r.files:
+                    print(f"    {f}")
+                continue
+            print(
+                f"{r.source}: {r.status}, {r.attachments} attachment(s): {r.new} new, {r.unchanged} unchanged, "
+                f"{r.failed} failed"
+            )
+            for message in r.messages:
+                print(f"    {message}")
+    failed = [r.source for r in results if not r.ok]
+    if failed:
+        print(f"error: fetch failed for {', '.join(failed)}; their archived files are kept", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from etl.status import read_status
 
-    status = read_status(args.db)
+    status = read_status(args.db, raw=args.raw)
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2))
         return 0
@@ -124,6 +170,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
         print(f"{s['source']:<28} {s['last_status'] or '-':<8} {s['rows'] or 0:>10,} {s['quarantined']:>11,}  {age}")
         if s["last_status"] == "failed":
             print(f"    {s['message']}")
+        if s.get("last_fetch"):
+            fetch = s["last_fetch"]
+            why = f" ({fetch['message']})" if fetch["message"] else ""
+            print(f"    last fetch {fetch['finished_at']}: {fetch['status']}{why}")
+        for file in s.get("files", []):
+            print(f"    file in use: {file}")
     print("\nlast runs:")
     for r in status["runs"]:
         print(
@@ -145,7 +197,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"run": _cmd_run, "status": _cmd_status, "sample": _cmd_sample, "brief": _cmd_brief}
+    handlers = {"run": _cmd_run, "fetch": _cmd_fetch, "status": _cmd_status, "sample": _cmd_sample, "brief": _cmd_brief}
     try:
         return handlers[args.command](args)
     except UsageError as exc:

@@ -14,7 +14,7 @@ from typing import Any
 from etl.errors import ConfigError
 from etl.schema import ENTITIES
 
-_KNOWN_KEYS = {"name", "entity", "adapter", "location", "registry", "enabled", "options", "attribution"}
+_KNOWN_KEYS = {"name", "entity", "adapter", "location", "registry", "enabled", "options", "attribution", "fetch"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,9 @@ class Source:
     options: dict[str, Any] = field(default_factory=dict)
     attribution: str | None = None
     enabled: bool = True
+    # `[source.fetch]`: where `python -m etl fetch` gets the files (etl.fetch). With it, `location`
+    # is the raw archive folder and a run reads the newest archived file of each attachment.
+    fetch: dict[str, Any] | None = None
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
@@ -36,10 +39,19 @@ class Source:
     def is_url(self) -> bool:
         return self.location.startswith(("http://", "https://"))
 
+    @property
+    def archive_root(self) -> Path:
+        root = Path(self.location)
+        return root if root.is_absolute() else self.base_dir / root
+
     def paths(self) -> list[Path]:
         """Files the location names: one path or a glob, relative to the config file."""
         if self.is_url:
             return []
+        if self.fetch is not None:
+            from etl.archive import Archive
+
+            return Archive(self.archive_root).current_files(self.name)
         pattern = Path(self.location)
         if not pattern.is_absolute():
             pattern = self.base_dir / pattern
@@ -108,6 +120,9 @@ def load_config(path: str | Path) -> Config:
         options = entry.get("options", {})
         if not isinstance(options, dict):
             raise ConfigError(f"{where}: options must be a table")
+        fetch = entry.get("fetch")
+        if fetch is not None and not isinstance(fetch, dict):
+            raise ConfigError(f"{where}: fetch must be a table ([source.fetch])")
         sources.append(
             Source(
                 name=name,
@@ -119,6 +134,7 @@ def load_config(path: str | Path) -> Config:
                 options=options,
                 attribution=entry.get("attribution"),
                 enabled=bool(entry.get("enabled", True)),
+                fetch=fetch,
             )
         )
     unknown_top = set(data) - {"source", "warehouse"}

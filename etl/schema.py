@@ -55,7 +55,8 @@ class Entity:
         return [c.name for c in self.columns if c.required]
 
 
-KINDS = ("filing", "registration", "licence")
+# on_device: the generative-AI list's separate table of on-device services (since 2026-08).
+KINDS = ("filing", "registration", "licence", "on_device")
 STATUSES = ("active", "cancelled")
 YES_NO_UNKNOWN = ("yes", "no", "unknown")
 RECORD_TYPES = ("incident", "enforcement")
@@ -95,7 +96,7 @@ REGISTRATIONS_ENTITY = Entity(
     columns=(
         Column("registration_id", "varchar", True, "Filing or registration number, as published"),
         Column("registry", "varchar", True, "Which list (from the source declaration)"),
-        Column("kind", "varchar", True, "filing / registration / licence"),
+        Column("kind", "varchar", True, "filing / registration / licence / on_device"),
         Column("service_name", "varchar", True, "Service, model or algorithm name"),
         Column("provider_name", "varchar", True, "Provider (filing entity) name"),
         Column("provider_role", "varchar", False, "Role, e.g. 服务提供者 / 服务技术支持者"),

@@ -6,10 +6,36 @@ from pathlib import Path
 
 import duckdb
 
+from etl.archive import Archive
 from etl.errors import EtlError
+from etl.schema import ENTITIES
 
 
-def read_status(db: Path, runs: int = 10) -> dict:
+def _source_files(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
+    """The files the warehouse's rows of a source came from (archive files for fetched sources)."""
+    files: set[str] = set()
+    for entity in ENTITIES.values():
+        try:
+            rows = con.execute(
+                f"select distinct source_file from {entity.stg_table} where source = $s", {"s": source}
+            ).fetchall()
+        except duckdb.Error:
+            continue
+        files.update(r[0] for r in rows if r[0])
+    return sorted(files)
+
+
+def _last_fetch(raw: Path | None, source: str) -> dict | None:
+    if raw is None:
+        return None
+    runs = Archive(raw).runs(source)
+    if not runs:
+        return None
+    last = runs[-1]
+    return {k: last.get(k) for k in ("finished_at", "status", "attachments", "new", "unchanged", "failed", "message")}
+
+
+def read_status(db: Path, runs: int = 10, raw: Path | None = None) -> dict:
     if not Path(db).exists():
         raise EtlError(f"{db}: no warehouse yet. Build it with: python -m etl run")
     con = duckdb.connect(str(db), read_only=True)
@@ -36,6 +62,7 @@ def read_status(db: Path, runs: int = 10) -> dict:
             """,
             {"load_id": meta[0]},
         ).fetchall()
+        files = {row[0]: _source_files(con, row[0]) for row in sources}
         recent = con.execute(
             """
             select load_id, min(started_at), max(finished_at), count(*),
@@ -64,7 +91,11 @@ def read_status(db: Path, runs: int = 10) -> dict:
         "etl_version": meta[2],
         "is_sample": meta[3],
         "sources": [
-            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in zip(cols, row, strict=True)}
+            {
+                **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in zip(cols, row, strict=True)},
+                "last_fetch": _last_fetch(raw, row[0]),
+                "files": files[row[0]],
+            }
             for row in sources
         ],
         "runs": [
