@@ -64,13 +64,14 @@ def _sections(batch: dict) -> list[tuple[list[str], list[list[str]]]]:
     return sections
 
 
-def write_docx(batch: dict, path: Path, *, word_quirks: bool = True) -> Path:
+def write_docx(batch: dict, path: Path, *, word_quirks: bool = True, with_title: bool = True) -> Path:
     import docx
 
     document = docx.Document()
-    document.add_paragraph(batch["title"])
+    if with_title:
+        document.add_paragraph(batch["title"])
     for n, (header, rows) in enumerate(_sections(batch)):
-        extra_title = word_quirks and n == 0
+        extra_title = word_quirks and with_title and n == 0
         repeat_at = len(rows) // 2 if word_quirks and n == 0 and len(rows) > 10 else None
         total = len(rows) + 1 + (1 if extra_title else 0) + (1 if repeat_at is not None else 0)
         table = document.add_table(rows=total, cols=len(header))
