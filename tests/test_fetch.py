@@ -249,3 +249,18 @@ def test_cancellation_notices_from_the_notice_list(real_data, tmp_path):
     db = tmp_path / "w.duckdb"
     assert run_cli("run", "--sources", str(config), "--db", str(db), "--quiet").returncode == 0
     assert {r[0] for r in query(db, "select registration_id from stg_cancellations")} == expected
+
+
+def test_official_config_declares_every_official_source_with_fetch_and_load():
+    from etl.fetch import spec_of
+    from tests.conftest import ROOT
+
+    config = load_config(ROOT / "data" / "official.toml")
+    fetched = {s.name: spec_of(s) for s in config.sources if s.fetch is not None}
+    assert set(fetched) == {"cac_genai", "cac_algorithm", "cac_deep_synthesis", "cac_cancellations", "aiid", "aiaaic"}
+    assert fetched["cac_genai"].pages == ["https://www.cac.gov.cn/2024-04/02/c_1713729983803145.htm"]
+    assert fetched["cac_algorithm"].pages == ["https://www.cac.gov.cn/2022-08/12/c_1661927474338504.htm"]
+    assert len(fetched["cac_deep_synthesis"].pages) == 18
+    assert fetched["cac_cancellations"].notice_list == "https://beian.cac.gov.cn/api/notice/list"
+    assert all(s.location == "raw" for s in config.sources if s.fetch is not None)
+    assert not config.is_sample

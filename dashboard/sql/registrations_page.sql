@@ -13,6 +13,7 @@ select
     status,
     cancelled_date,
     batch,
+    source_file,
 from mart_registrations
 where ($is_all_time or filed_date between $start_date and $end_date)
     and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
