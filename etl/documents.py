@@ -115,7 +115,8 @@ def sniff_format(path: Path) -> str | None:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")) or b"<html" in lowered[:512]:
+    # Only a body that starts as HTML: a CSV may well mention <html> in a text field.
+    if lowered.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
         return "html"
     return None
 

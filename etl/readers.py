@@ -505,16 +505,17 @@ def read_any(
         raise SourceError(f"{path}: the file is empty; expected a header row and data.", file=str(path))
     # Attachments are .docx or PDF whatever their name says: the content decides (etl.documents).
     sniffed = sniff_format(path)
-    fmt = (options.get("format") or sniffed or path.suffix.lstrip(".")).lower()
+    by_content = sniffed if sniffed in ("pdf", "docx", "xlsx") else None
+    fmt = (options.get("format") or by_content or path.suffix.lstrip(".")).lower()
     if sniffed in ("pdf", "docx") and fmt in ("doc", "docx", "pdf", "bin"):
         fmt = sniffed
-    if fmt in ("docx", "pdf"):
-        return read_document(con, path, table, fmt, header_markers=header_markers)
-    if sniffed in ("html", "doc"):
+    if sniffed == "html" or (sniffed == "doc" and fmt not in ("xlsx", "xlsm")):  # an encrypted XLSX is OLE too
         what = "an HTML page" if sniffed == "html" else "a legacy binary Word/Excel file (.doc/.xls)"
         raise SourceError(
             f"{path}: is {what}, not a data file; expected csv, xlsx, json, parquet, docx or pdf.", file=str(path)
         )
+    if fmt in ("docx", "pdf"):
+        return read_document(con, path, table, fmt, header_markers=header_markers)
     if fmt in ("csv", "txt", "tsv"):
         return read_csv(
             con,

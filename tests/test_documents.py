@@ -322,3 +322,38 @@ def test_deep_synthesis_list_as_docx(real_data, tmp_path):
         ("服务提供者", 33),
     ]
     assert query(db, "select distinct batch from stg_registrations") == [("2023-06",)]
+
+
+def test_mapped_adapter_reads_a_word_table_like_the_csv(real_data, tmp_path):
+    import csv
+    import tomllib
+
+    import docx
+
+    with open(real_data / "gdpr_fines_privacyaffairs.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        # Rows without line breaks inside a cell: a Word cell would hold those as paragraphs.
+        rows = [r for r in reader if not any("\n" in v for v in r)][:40]
+    with open(tmp_path / "fines.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    document = docx.Document()
+    table = document.add_table(rows=len(rows) + 1, cols=len(header))
+    for table_row, values in zip(table.rows, [header, *rows], strict=True):
+        for cell, value in zip(table_row.cells, values, strict=True):
+            cell.text = value
+    document.save(str(tmp_path / "fines.docx"))
+
+    declared = tomllib.loads((Path(__file__).parent / "fixtures" / "real_sources.toml").read_text(encoding="utf-8"))
+    options = next(s for s in declared["source"] if s["name"] == "gdpr_fines")["options"]
+    results = {}
+    for fmt in ("csv", "docx"):
+        folder = tmp_path / fmt
+        folder.mkdir()
+        db = _load(folder, str(tmp_path / f"fines.{fmt}"), adapter="mapped", entity="incidents", options=options)
+        results[fmt] = query(
+            db,
+            "select * exclude (source, load_id, source_file, source_line) from stg_incidents order by incident_id",
+        )
+    assert len(results["csv"]) == 40
+    assert results["docx"] == results["csv"]
