@@ -150,6 +150,11 @@ def spec_of(source: Source) -> FetchSpec:
     return spec
 
 
+def readable(url: str) -> str:
+    """A URL as a person reads it in a message: percent-escapes decoded (fText is the title)."""
+    return urllib.parse.unquote(url)
+
+
 def site_root(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}/"
@@ -211,7 +216,7 @@ class Client:
             except (ConnectionError, OSError) as exc:
                 last = f"connection failed ({type(exc).__name__}: {exc})"
         tries = f"{attempt + 1} attempt(s)"
-        raise FetchError(f"{url}: {last} after {tries}")
+        raise FetchError(f"{readable(url)}: {last} after {tries}")
 
     def _stream(self, response, info: dict[str, str], target: Path) -> Response:
         digest = hashlib.sha256()
@@ -431,14 +436,18 @@ def _fetch_one(
         else:
             if not response.size:
                 raise FetchError(
-                    f"{name}: empty body (HTTP {response.status}) from {attachment.url}; "
+                    f"{name}: empty body (HTTP {response.status}) from {readable(attachment.url)}; "
                     "the server sends an empty page when the Referer is missing or wrong"
                 )
             fmt = detect_format(temp, attachment.url, response.headers)
             if fmt == "html":
-                raise FetchError(f"{name}: an HTML page came back from {attachment.url} where a file was expected")
+                raise FetchError(
+                    f"{name}: an HTML page came back from {readable(attachment.url)} where a file was expected"
+                )
             if expected and fmt not in expected:
-                raise FetchError(f"{name}: got a {fmt} file from {attachment.url}; expected {' or '.join(expected)}")
+                raise FetchError(
+                    f"{name}: got a {fmt} file from {readable(attachment.url)}; expected {' or '.join(expected)}"
+                )
             record.sha256, record.size, record.format = response.sha256, response.size, fmt
             record.etag = response.headers.get("etag")
             record.last_modified = response.headers.get("last-modified")
