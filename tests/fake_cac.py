@@ -34,6 +34,7 @@ class FakeSite:
     pages: dict[str, str] = field(default_factory=dict)  # path -> HTML
     files: dict[str, FakeFile] = field(default_factory=dict)  # filepath or noticeId -> file
     notices: list[dict] = field(default_factory=list)
+    exports: dict[str, bytes] = field(default_factory=dict)  # path -> body, served as they are (CSV exports)
     requests: Counter = field(default_factory=Counter)
     not_modified: Counter = field(default_factory=Counter)  # 304 answers per file
     log: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # path, referer, if-none-match
@@ -69,6 +70,9 @@ def _handler(site: FakeSite):
             referer = self.headers.get("Referer")
             site.log.append((parts.path, referer, self.headers.get("If-None-Match")))
             same_site = bool(referer) and referer.startswith(site.base)
+            if parts.path in site.exports:
+                site.requests[parts.path] += 1
+                return self._send(200, site.exports[parts.path], {"Content-Type": "text/csv; charset=utf-8"})
             if parts.path in site.pages:
                 return self._send(200, site.pages[parts.path].encode(), {"Content-Type": "text/html; charset=utf-8"})
             if parts.path == "/api/notice/list":

@@ -264,3 +264,32 @@ def test_official_config_declares_every_official_source_with_fetch_and_load():
     assert fetched["cac_cancellations"].notice_list == "https://beian.cac.gov.cn/api/notice/list"
     assert all(s.location == "raw" for s in config.sources if s.fetch is not None)
     assert not config.is_sample
+
+
+def test_a_declared_export_url_is_fetched_and_loaded(real_data, tmp_path):
+    # The AI Incident Database snapshot declared like the official lists: `urls` instead of pages.
+    site = FakeSite()
+    site.exports["/snapshot/incidents.csv"] = (real_data / "aiid_incidents.csv").read_bytes()
+    server = FakeServer(site)
+    try:
+        config = write_config(
+            tmp_path / "official.toml",
+            [
+                {
+                    "name": "aiid",
+                    "entity": "incidents",
+                    "adapter": "aiid",
+                    "location": "raw",
+                    "fetch": {"urls": [site.base + "snapshot/incidents.csv"], "formats": ["csv"], "backoff": 0},
+                }
+            ],
+        )
+        fetched = run_cli("fetch", "--sources", str(config))
+    finally:
+        server.stop()
+    assert fetched.returncode == 0, fetched.stdout + fetched.stderr
+    files = Archive(tmp_path / "raw").current_files("aiid")
+    assert [p.suffix for p in files] == [".csv"]
+    db = tmp_path / "w.duckdb"
+    assert run_cli("run", "--sources", str(config), "--db", str(db), "--quiet").returncode == 0
+    assert query(db, "select count(*) from stg_incidents") == [(989,)]  # the snapshot's 989 incidents
