@@ -19,12 +19,19 @@ archive alone, offline.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+
+class ArchiveBusy(Exception):
+    """Another process is fetching the same source into the same archive."""
 
 
 @dataclass
@@ -98,6 +105,25 @@ class Archive:
         manifest_path = target.with_name(target.name + ".json")
         manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
         return rel, True
+
+    @contextlib.contextmanager
+    def locked(self, source: str) -> Iterator[None]:
+        """One fetch of a source at a time (a scheduled one and a manual one); the kernel frees
+        the lock when its process dies."""
+        path = self.source_dir(source) / "fetch.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
+                raise ArchiveBusy(f"another fetch of {source} is running ({holder})") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC".encode(), 0)
+            yield
+        finally:
+            os.close(fd)
 
     def log_fetch(self, record: FileRecord) -> None:
         _append(self.source_dir(record.source) / "fetches.jsonl", asdict(record))

@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from etl.archive import Archive, FileRecord
+from etl.archive import Archive, ArchiveBusy, FileRecord
 from etl.config import Config, Source
 from etl.documents import sniff_format
 from etl.errors import ConfigError, UsageError
@@ -517,7 +517,10 @@ def fetch_all(
             results.append(SourceFetch(source.name, status, len(files), 0, len(files), 0, message, files))
             continue
         try:
-            results.append(fetch_source(source, archive, say=say, sleep=sleep))
+            with archive.locked(source.name):
+                results.append(fetch_source(source, archive, say=say, sleep=sleep))
+        except ArchiveBusy as exc:
+            results.append(SourceFetch(source.name, "failed", messages=[f"{exc}; try again when it has finished"]))
         except Exception as exc:  # noqa: BLE001 - one source's failure must never stop the others
             first = str(exc).splitlines()[0] if str(exc) else ""
             results.append(SourceFetch(source.name, "failed", messages=[f"{type(exc).__name__}: {first}"]))

@@ -293,3 +293,13 @@ def test_a_declared_export_url_is_fetched_and_loaded(real_data, tmp_path):
     db = tmp_path / "w.duckdb"
     assert run_cli("run", "--sources", str(config), "--db", str(db), "--quiet").returncode == 0
     assert query(db, "select count(*) from stg_incidents") == [(989,)]  # the snapshot's 989 incidents
+
+
+def test_a_second_fetch_of_the_same_source_waits_its_turn(site, tmp_path):
+    config = load_config(_config(tmp_path, site))
+    archive = Archive(tmp_path / "raw")
+    with archive.locked("cac_genai"):
+        busy = fetch_all(config)[0]
+    assert busy.status == "failed" and "another fetch of cac_genai is running (pid" in busy.messages[0]
+    assert site.log == []  # nothing was requested while the other fetch held the source
+    assert fetch_all(config)[0].status == "ok"
