@@ -182,8 +182,10 @@ def extract_pdf(path: Path) -> Extracted:
                     out.titles.extend(line.strip() for line in fold_compat(above).splitlines() if line.strip())
             for table in sorted(tables, key=lambda t: (t.bbox[1], t.bbox[0])):
                 out.tables.append([list(row) for row in table.extract()])
-            text = page.extract_text() or ""
-            out.text_lines.extend(line.strip() for line in fold_compat(text).splitlines() if line.strip())
+        if not out.tables:  # a notice in plain text: its lines are the data
+            for page in pdf.pages:
+                text = page.extract_text() or ""
+                out.text_lines.extend(line.strip() for line in fold_compat(text).splitlines() if line.strip())
     except SourceError:
         raise
     except Exception as exc:
