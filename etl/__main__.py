@@ -123,30 +123,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
     from etl.config import load_config
-    from etl.fetch import fetch_all
+    from etl.fetch import fetch_all, print_report
 
     config = load_config(args.sources)
     say = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
-    results = fetch_all(config, only=args.only, offline=args.offline, say=say)
-    if args.json:
-        print(json.dumps([vars(r) for r in results], ensure_ascii=False, indent=2))
-    else:
-        for r in results:
-            if r.status == "offline":
-                print(f"{r.source}: offline, {len(r.files)} archived file(s) in use")
-                for f in r.files:
-                    print(f"    {f}")
-                continue
-            print(
-                f"{r.source}: {r.status}, {r.attachments} attachment(s): {r.new} new, {r.unchanged} unchanged, "
-                f"{r.failed} failed"
-            )
-            for message in r.messages:
-                print(f"    {message}")
-    failed = [r.source for r in results if not r.ok]
-    if failed:
-        print(f"error: fetch failed for {', '.join(failed)}; their archived files are kept", file=sys.stderr)
-    return 1 if failed else 0
+    return print_report(fetch_all(config, only=args.only, offline=args.offline, say=say), as_json=args.json)
 
 
 def _cmd_status(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ import hashlib
 import html
 import json
 import re
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -525,3 +526,26 @@ def fetch_all(
             first = str(exc).splitlines()[0] if str(exc) else ""
             results.append(SourceFetch(source.name, "failed", messages=[f"{type(exc).__name__}: {first}"]))
     return results
+
+
+def print_report(results: list[SourceFetch], *, as_json: bool = False) -> int:
+    """One line per source on stdout (or JSON), failures named on stderr; the exit code."""
+    if as_json:
+        print(json.dumps([vars(r) for r in results], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            if r.status == "offline":
+                print(f"{r.source}: offline, {len(r.files)} archived file(s) in use")
+                for name in r.files:
+                    print(f"    {name}")
+                continue
+            print(
+                f"{r.source}: {r.status}, {r.attachments} attachment(s): {r.new} new, {r.unchanged} unchanged, "
+                f"{r.failed} failed"
+            )
+            for message in r.messages:
+                print(f"    {message}")
+    failed = [r.source for r in results if not r.ok]
+    if failed:
+        print(f"error: fetch failed for {', '.join(failed)}; their archived files are kept", file=sys.stderr)
+    return 1 if failed else 0
