@@ -322,6 +322,18 @@ def test_deep_synthesis_list_as_docx(real_data, tmp_path):
         ("服务提供者", 33),
     ]
     assert query(db, "select distinct batch from stg_registrations") == [("2023-06",)]
+    # Field by field the same as the JSON records of the same batch.
+    (tmp_path / "json").mkdir()
+    from_json = _load(
+        tmp_path / "json",
+        str(real_data / "cac_deepsynth_filing_excerpt.json"),
+        adapter="cac_algorithm",
+        registry="cac_deep_synthesis",
+        options={"records": "batches[].rows[]"},
+    )
+    sql = f"select {ENTITY_COLUMNS} from stg_registrations order by registration_id"
+    assert len(query(db, sql)) == 41
+    assert query(db, sql) == query(from_json, sql)
 
 
 def test_mapped_adapter_reads_a_word_table_like_the_csv(real_data, tmp_path):
