@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HANG_LIMIT = 20.0
+LAST_MODIFIED = "Wed, 09 Sep 2026 08:00:00 GMT"
 
 
 @dataclass
@@ -38,6 +39,7 @@ class FakeSite:
     requests: Counter = field(default_factory=Counter)
     not_modified: Counter = field(default_factory=Counter)  # 304 answers per file
     log: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # path, referer, if-none-match
+    agents: set[str] = field(default_factory=set)  # User-Agent headers seen
     release: threading.Event = field(default_factory=threading.Event)
     base: str = ""
 
@@ -69,6 +71,7 @@ def _handler(site: FakeSite):
             query = urllib.parse.parse_qs(parts.query)
             referer = self.headers.get("Referer")
             site.log.append((parts.path, referer, self.headers.get("If-None-Match")))
+            site.agents.add(self.headers.get("User-Agent") or "")
             same_site = bool(referer) and referer.startswith(site.base)
             if parts.path in site.exports:
                 site.requests[parts.path] += 1
@@ -97,7 +100,8 @@ def _handler(site: FakeSite):
                 if self.headers.get("If-None-Match") == etag:
                     site.not_modified[key] += 1
                     return self._send(304, headers={"ETag": etag})
-                return self._send(200, file.body, {"ETag": etag, "Content-Type": "application/octet-stream"})
+                headers = {"ETag": etag, "Last-Modified": LAST_MODIFIED, "Content-Type": "application/octet-stream"}
+                return self._send(200, file.body, headers)
             return self._send(404, b"not found")
 
     return Handler

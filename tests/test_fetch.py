@@ -91,6 +91,7 @@ def test_fetch_then_run_reads_only_the_archive(site, documents, tmp_path):
     assert site.requests["summary"] == 0
     assert site.requests["b2.doc"] == 2  # 503, then the file
     assert all(referer and referer.startswith(site.base) for path, referer, _ in site.log)
+    assert len(site.agents) == 1 and next(iter(site.agents)).startswith("Mozilla/5.0")  # a browser's user agent
 
     archive = Archive(tmp_path / "raw")
     files = archive.current_files("cac_genai")
@@ -100,6 +101,7 @@ def test_fetch_then_run_reads_only_the_archive(site, documents, tmp_path):
         assert manifest["sha256"] == path.stem and manifest["size"] == path.stat().st_size
         assert manifest["page"].endswith(PAGE) and "downloadfile.jsp" in manifest["url"]
         assert manifest["title"] in documents["titles"].values() and manifest["etag"]
+        assert manifest["last_modified"] == "Wed, 09 Sep 2026 08:00:00 GMT"
         assert manifest["format"] == path.suffix[1:] and manifest["fetched_at"]
 
     db = tmp_path / "w.duckdb"
