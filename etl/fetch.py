@@ -331,6 +331,7 @@ class SourceFetch:
     failed: int = 0
     messages: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    offline: bool = False
 
     @property
     def ok(self) -> bool:
@@ -514,8 +515,8 @@ def fetch_all(
         if offline:
             files = [str(p.relative_to(archive.root)) for p in archive.current_files(source.name)]
             status = "offline" if files else "failed"
-            message = [] if files else [f"{source.name}: the archive {archive.root} holds no file yet (offline)"]
-            results.append(SourceFetch(source.name, status, len(files), 0, len(files), 0, message, files))
+            message = [] if files else [f"the archive {archive.root} holds no file of it yet"]
+            results.append(SourceFetch(source.name, status, len(files), 0, len(files), 0, message, files, True))
             continue
         try:
             with archive.locked(source.name):
@@ -534,10 +535,10 @@ def print_report(results: list[SourceFetch], *, as_json: bool = False) -> int:
         print(json.dumps([vars(r) for r in results], ensure_ascii=False, indent=2))
     else:
         for r in results:
-            if r.status == "offline":
+            if r.offline:
                 print(f"{r.source}: offline, {len(r.files)} archived file(s) in use")
-                for name in r.files:
-                    print(f"    {name}")
+                for line in [*r.files, *r.messages]:
+                    print(f"    {line}")
                 continue
             print(
                 f"{r.source}: {r.status}, {r.attachments} attachment(s): {r.new} new, {r.unchanged} unchanged, "
@@ -545,7 +546,10 @@ def print_report(results: list[SourceFetch], *, as_json: bool = False) -> int:
             )
             for message in r.messages:
                 print(f"    {message}")
-    failed = [r.source for r in results if not r.ok]
+    failed = [r.source for r in results if not r.ok and not r.offline]
+    empty = [r.source for r in results if not r.ok and r.offline]
     if failed:
         print(f"error: fetch failed for {', '.join(failed)}; their archived files are kept", file=sys.stderr)
-    return 1 if failed else 0
+    if empty:
+        print(f"error: nothing archived yet for {', '.join(empty)}; fetch them online first", file=sys.stderr)
+    return 1 if failed or empty else 0
