@@ -205,8 +205,15 @@ class DocumentRows:
 
 
 def _is_title_row(cells: list[str | None]) -> bool:
+    """A merged row across the table: Word repeats its text in every cell it spans; PDF gives
+    the text in the first cell and nothing in the others."""
     texts = {c for c in cells if c}
-    return len(cells) > 1 and len(texts) == 1 and sum(1 for c in cells if c) > 1
+    if len(cells) < 2 or len(texts) != 1:
+        return False
+    text = next(iter(texts))
+    if sum(1 for c in cells if c) > 1:
+        return True
+    return len(cells) > 2 and cells[0] == text and not text.isdigit() and len(text) > 8
 
 
 def organise(doc: Extracted, header_markers: tuple[str, ...] | list[str] | None, file: str) -> DocumentRows:

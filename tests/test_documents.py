@@ -174,6 +174,19 @@ def test_pdf_continuation_fragment_joins_the_previous_row():
     assert "1 row(s) split across a page break joined" in out.notes
 
 
+def test_a_merged_title_row_in_a_pdf_table_gives_the_title():
+    doc = Extracted(
+        tables=[
+            [["生成式人工智能服务已备案信息（2024年4月）", None, None], ["序号", "名称", "编号"], ["1", "甲", "x"]]
+        ],
+        paged=True,
+    )
+    out = organise(doc, ("序号",), "x.pdf")
+    assert out.titles == ["生成式人工智能服务已备案信息（2024年4月）"]
+    assert [cells for _, cells in out.rows] == [{"序号": "1", "名称": "甲", "编号": "x"}]
+    assert out.notes == []
+
+
 def test_unexpected_table_is_skipped_and_extra_cells_are_rejected():
     doc = Extracted(
         tables=[
