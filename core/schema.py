@@ -19,7 +19,7 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
     "mart_registrations": (
         "registration_id", "registry", "registries", "kind", "service_name", "latest_service_name",
         "provider_name", "provider_role", "jurisdiction_code", "category", "filed_date", "filed_date_note",
-        "batch", "status", "cancelled_date", "cancellation_notice", "remarks", "jurisdiction_name",
+        "batch", "status", "cancelled_date", "cancellation_notice", "remarks", "source_file", "jurisdiction_name",
         "jurisdiction_name_en",
     ),
     "mart_registrations_delisted": (
@@ -56,6 +56,12 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
         "load_id", "source", "source_file", "source_line", "columns", "raw_record", "rules", "reason", "kind",
     ),
     "warehouse_meta": ("load_id", "built_at", "etl_version", "is_sample"),
+    # The file each loaded row came from (an archive file for a fetched source): source_files.sql.
+    "stg_registrations": ("source", "source_file"),
+    "stg_cancellations": ("source", "source_file"),
+    "stg_incidents": ("source", "source_file"),
+    "stg_consent": ("source", "source_file"),
+    "stg_provider_aliases": ("source", "source_file"),
 }  # fmt: skip
 
 
@@ -87,7 +93,8 @@ class Entity:
         return [c.name for c in self.columns if c.required]
 
 
-KINDS = ("filing", "registration", "licence")
+# on_device: the generative-AI list's separate table of on-device services (since 2026-08).
+KINDS = ("filing", "registration", "licence", "on_device")
 STATUSES = ("active", "cancelled")
 YES_NO_UNKNOWN = ("yes", "no", "unknown")
 RECORD_TYPES = ("incident", "enforcement")
@@ -127,7 +134,7 @@ REGISTRATIONS_ENTITY = Entity(
     columns=(
         Column("registration_id", "varchar", True, "Filing or registration number, as published"),
         Column("registry", "varchar", True, "Which list (from the source declaration)"),
-        Column("kind", "varchar", True, "filing / registration / licence"),
+        Column("kind", "varchar", True, "filing / registration / licence / on_device"),
         Column("service_name", "varchar", True, "Service, model or algorithm name"),
         Column("provider_name", "varchar", True, "Provider (filing entity) name"),
         Column("provider_role", "varchar", False, "Role, e.g. 服务提供者 / 服务技术支持者"),

@@ -306,6 +306,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind.filing": ("filing", "备案"),
     "kind.registration": ("registration", "登记"),
     "kind.licence": ("licence", "许可"),
+    "kind.on_device": ("on-device service", "端侧服务"),
     "status.active": ("active", "有效"),
     "status.cancelled": ("cancelled", "已注销"),
     "record_type.incident": ("Incidents", "事件"),

@@ -92,6 +92,10 @@ def source_freshness(path: Path | None = None) -> pd.DataFrame:
     return fetch("source_freshness", path=path)
 
 
+def source_files(path: Path | None = None) -> pd.DataFrame:
+    return fetch("source_files", path=path)
+
+
 def source_attributions(path: Path | None = None) -> pd.DataFrame:
     return fetch("source_attributions", path=path)
 

@@ -1,7 +1,8 @@
 """What `python -m etl status` reports: the last runs, per-source freshness and quarantine.
 
 Read through the same named queries as the Data quality page (source_freshness, etl_runs_recent,
-quarantine_rows_count, warehouse_info), on the same locked read-only connection.
+quarantine_rows_count, warehouse_info), on the same locked read-only connection, plus
+source_files for the files each source's rows came from.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def read_status(db: Path, runs: int = 10) -> dict:
     freshness = queries.source_freshness(db)
     # Enough run rows for the last `runs` loads: one row per source and load.
     recent = queries.etl_runs_recent(runs * max(1, len(freshness)), db)
+    files = queries.source_files(db).groupby("source")["source_file"].apply(list).to_dict()
     sources = []
     for row in freshness.sort_values("source").itertuples():
         quarantined = queries.quarantine_rows(row.source, "", 0, 1, db)[1]
@@ -47,6 +49,7 @@ def read_status(db: Path, runs: int = 10) -> dict:
                 "rows": _int(row.rows_loaded_count),
                 "quarantined": quarantined,
                 "message": row.latest_message if isinstance(row.latest_message, str) else None,
+                "files": files.get(row.source, []),
             }
         )
     loads = (

@@ -1,4 +1,4 @@
-"""Command line: `python -m etl run | status | sample | brief`.
+"""Command line: `python -m etl run | fetch | status | sample | brief`.
 
 A thin layer over both sides, as sqlite-utils' cli.py sits over db.py: `run` and `sample` call
 the write side (etl), `status` and `brief` the read side (dashboard.status, dashboard.briefing),
@@ -22,6 +22,8 @@ from etl.errors import EnvironmentFailure, EtlError, LockBusy, UsageError, envir
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
 DEFAULT_SOURCES = Path("data/sources.toml")
+DEFAULT_OFFICIAL = Path("data/official.toml")
+DEFAULT_RAW = Path("data/raw")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,8 +47,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
+    fetch = sub.add_parser(
+        "fetch", help="download the official files of every source with [source.fetch] into the raw archive"
+    )
+    fetch.add_argument("--sources", type=Path, default=DEFAULT_OFFICIAL, help="sources config (default: %(default)s)")
+    fetch.add_argument(
+        "--only", action="append", default=[], metavar="NAME", help="fetch only this source (repeatable)"
+    )
+    fetch.add_argument(
+        "--offline", action="store_true", help="no network: list the archived files a run would read, per source"
+    )
+    fetch.add_argument("--json", action="store_true", help="print a JSON summary on stdout for schedulers")
+    fetch.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
     status = sub.add_parser("status", help="last runs, per-source freshness and quarantine counts")
     status.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
+    status.add_argument(
+        "--raw", type=Path, default=DEFAULT_RAW, help="raw archive, for each source's last fetch (default: %(default)s)"
+    )
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     sample = sub.add_parser("sample", help="write the deterministic built-in sample inputs")
@@ -118,14 +136,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from etl.config import load_config
+    from etl.fetch import fetch_all, print_report
+
+    config = load_config(args.sources)
+    say = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    return print_report(fetch_all(config, only=args.only, offline=args.offline, say=say), as_json=args.json)
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from core.connection import WarehouseMissing
     from dashboard.status import read_status
+    from etl.archive import Archive, last_fetch
 
     try:
         status = read_status(args.db)
     except WarehouseMissing:
         raise EtlError(f"{args.db}: no warehouse yet. Build it with: python -m etl run") from None
+    # The CLI is the one layer over both sides: the read side gives what the warehouse holds,
+    # the write side's raw archive gives each fetched source's last fetch.
+    archive = Archive(args.raw) if args.raw and args.raw.is_dir() else None
+    for s in status["sources"]:
+        s["last_fetch"] = last_fetch(archive, s["source"]) if archive else None
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2))
         return 0
@@ -143,6 +176,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
         print(f"{s['source']:<28} {s['last_status'] or '-':<8} {s['rows'] or 0:>10,} {s['quarantined']:>11,}  {age}")
         if s["last_status"] == "failed":
             print(f"    {s['message']}")
+        if s.get("last_fetch"):
+            fetch = s["last_fetch"]
+            why = f" ({fetch['message']})" if fetch["message"] else ""
+            print(f"    last fetch {fetch['finished_at']}: {fetch['status']}{why}")
+        for file in s.get("files", []):
+            print(f"    file in use: {file}")
     print("\nlast runs:")
     for r in status["runs"]:
         print(
@@ -194,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         if exc.code not in (0, None) and "--json" in given:
             print(json.dumps({"ok": False, "exit_code": exc.code, "error": "usage", "message": "bad arguments"}))
         raise
-    handlers = {"run": _cmd_run, "status": _cmd_status, "sample": _cmd_sample, "brief": _cmd_brief}
+    handlers = {"run": _cmd_run, "fetch": _cmd_fetch, "status": _cmd_status, "sample": _cmd_sample, "brief": _cmd_brief}
     try:
         return handlers[args.command](args)
     except (Exception, KeyboardInterrupt) as exc:  # the one boundary: never a raw traceback

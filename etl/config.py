@@ -33,6 +33,9 @@ class Source:
     options: dict[str, Any] = field(default_factory=dict)
     attribution: str | None = None
     enabled: bool = True
+    # `[source.fetch]`: where `python -m etl fetch` gets the files (etl.fetch). With it, `location`
+    # is the raw archive folder and a run reads the newest archived file of each attachment.
+    fetch: dict[str, Any] | None = None
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
@@ -41,10 +44,19 @@ class Source:
     def is_url(self) -> bool:
         return self.location.startswith(("http://", "https://"))
 
+    @property
+    def archive_root(self) -> Path:
+        root = Path(self.location)
+        return root if root.is_absolute() else self.base_dir / root
+
     def paths(self) -> list[Path]:
         """Files the location names: one path or a glob, relative to the config file."""
         if self.is_url:
             return []
+        if self.fetch is not None:
+            from etl.archive import Archive
+
+            return Archive(self.archive_root).current_files(self.name)
         pattern = Path(self.location)
         if not pattern.is_absolute():
             pattern = self.base_dir / pattern
@@ -74,7 +86,7 @@ class Config:
 # the key, what is allowed, and the source it is in. README "Sources config" documents the same
 # table (tests/test_hardening_round2.py checks that every option below is in the README).
 # ---------------------------------------------------------------------------------------------
-FORMATS = ("csv", "txt", "tsv", "xlsx", "xlsm", "json", "parquet")
+FORMATS = ("csv", "txt", "tsv", "xlsx", "xlsm", "json", "parquet", "docx", "pdf")
 
 
 @dataclass(frozen=True)
@@ -186,6 +198,11 @@ SOURCE_KEYS: dict[str, Setting] = {
     "attribution": Setting("text", _text),
     "enabled": Setting("true or false", _boolean),
     "options": Setting("a table of options", lambda v: None if isinstance(v, dict) else "must be a table"),
+    # Its own keys are checked by etl.fetch (FETCH_KEYS) with the same kind of message.
+    "fetch": Setting(
+        "a table [source.fetch] (README: Loading the official lists)",
+        lambda v: None if isinstance(v, dict) else "must be a table",
+    ),
 }
 WAREHOUSE_KEYS: dict[str, Setting] = {"sample": Setting("true or false", _boolean)}
 _ID_ADAPTERS = ("canonical", "mapped", "aiid", "aiaaic", "enforcement")
@@ -201,7 +218,7 @@ OPTIONS: dict[str, Setting] = {
     "decimal_separator": Setting('"." (default) or ","', lambda v: None if v in (".", ",") else 'must be "." or ","'),
     "columns": Setting("a table of header = field", _table_of_text),
     "id_prefix": Setting("text", _text, _ID_ADAPTERS),
-    "batch": Setting('a month such as "2025-12"', _text, ("cac_genai", "cac_algorithm")),
+    "batch": Setting('a month such as "2025-12"', _text, ("cac_genai", "cac_algorithm", "cac_cancellations")),
     "classifications": Setting("a file path", _text, ("aiid",)),
     "country": Setting("an ISO country code such as CN", _text, ("enforcement",)),
     "currency": Setting("a currency code such as CNY", _text, ("enforcement",)),
@@ -308,7 +325,12 @@ def validate(data: dict[str, Any], path: Path) -> None:
                     problems.append(_unknown(where, f"option for adapter {adapter!r}", key, allowed))
                 elif error := _setting_error(where, f"options.{key}", value, OPTIONS[key]):
                     problems.append(error)
-        if isinstance(entry.get("location"), str) and (error := _check_location(where, path.parent, entry["location"])):
+        # A fetched source's location is its raw archive folder (etl.fetch): a folder is right there.
+        if (
+            isinstance(entry.get("location"), str)
+            and "fetch" not in entry
+            and (error := _check_location(where, path.parent, entry["location"]))
+        ):
             problems.append(error)
         if isinstance(adapter, str) and adapter not in ADAPTERS:
             problems.append(f"{where}: unknown adapter {adapter!r}; expected one of {sorted(ADAPTERS)}")
@@ -360,6 +382,9 @@ def load_config(path: str | Path) -> Config:
         options = entry.get("options", {})
         if not isinstance(options, dict):
             raise ConfigError(f"{where}: options must be a table")
+        fetch = entry.get("fetch")
+        if fetch is not None and not isinstance(fetch, dict):
+            raise ConfigError(f"{where}: fetch must be a table ([source.fetch])")
         sources.append(
             Source(
                 name=name,
@@ -371,6 +396,7 @@ def load_config(path: str | Path) -> Config:
                 options=options,
                 attribution=entry.get("attribution"),
                 enabled=entry.get("enabled", True),
+                fetch=fetch,
             )
         )
     warehouse = data.get("warehouse", {})

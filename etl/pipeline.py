@@ -23,6 +23,7 @@ from core.schema import ENTITIES
 from etl import __version__, publish
 from etl.adapters import ADAPTERS
 from etl.adapters.base import Context
+from etl.archive import archive_titles
 from etl.config import Config, Source
 from etl.errors import EnvironmentFailure, EtlError, SourceError, environment_cause
 from etl.jurisdictions import reference_rows
@@ -193,6 +194,11 @@ def load_source(
         paths = [fetch(source.location, float(source.option("timeout", 30)), workdir)]
     else:
         paths = source.paths()
+        if not paths and source.fetch is not None:
+            raise SourceError(
+                f"{source.archive_root}: the raw archive holds no file for {source.name!r} yet; "
+                f"fetch it first: python -m etl fetch --only {source.name} (with the same --sources)"
+            )
         if not paths:
             raise SourceError(f"{source.location}: no file matches this location (relative to {source.base_dir}).")
     for path in paths:
@@ -212,6 +218,8 @@ def load_source(
         say(f"  reading {path}")
         t0 = time.perf_counter()
         raw = read_any(ctx.con, path, raw_name, source.options, header_markers=adapter.HEADER_MARKERS, workdir=workdir)
+        # Batch rule (issue 11): the title in the document first, then the download's attachment title.
+        raw.preamble.extend(archive_titles(path))
         say(f"  read {raw.rows + len(raw.rejects):,} rows in {time.perf_counter() - t0:.1f} s; validating")
         t0 = time.perf_counter()
         headers = raw.headers

@@ -31,6 +31,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from etl.documents import read_document, sniff_format
 from etl.errors import SourceError
 from etl.sqlquote import quote_ident as q
 from etl.sqlquote import sql_literal
@@ -837,9 +838,21 @@ def read_any(
         raise SourceError(f"{path}: file not found. Check the location in the sources config.", file=str(path))
     if path.is_dir():
         raise SourceError(f"{path}: is a folder; give a file or a glob such as 'dir/*.csv'.", file=str(path))
-    fmt = (options.get("format") or path.suffix.lstrip(".")).lower()
     if os.path.getsize(path) == 0:
         raise SourceError(f"{path}: the file is empty; expected a header row and data.", file=str(path))
+    # Attachments are .docx or PDF whatever their name says: the content decides (etl.documents).
+    sniffed = sniff_format(path)
+    by_content = sniffed if sniffed in ("pdf", "docx", "xlsx") else None
+    fmt = (options.get("format") or by_content or path.suffix.lstrip(".")).lower()
+    if sniffed in ("pdf", "docx") and fmt in ("doc", "docx", "pdf", "bin"):
+        fmt = sniffed
+    if sniffed == "html" or (sniffed == "doc" and fmt not in ("xlsx", "xlsm")):  # an encrypted XLSX is OLE too
+        what = "an HTML page" if sniffed == "html" else "a legacy binary Word/Excel file (.doc/.xls)"
+        raise SourceError(
+            f"{path}: is {what}, not a data file; expected csv, xlsx, json, parquet, docx or pdf.", file=str(path)
+        )
+    if fmt in ("docx", "pdf"):
+        return read_document(con, path, table, fmt, header_markers=header_markers)
     if fmt in ("csv", "txt", "tsv"):
         return read_csv(
             con,
@@ -866,7 +879,8 @@ def read_any(
     if fmt == "parquet":
         return read_parquet(con, path, table)
     raise SourceError(
-        f"{path}: unknown format {fmt!r}; expected csv, xlsx, json or parquet (set options.format).", file=str(path)
+        f"{path}: unknown format {fmt!r}; expected csv, xlsx, json, parquet, docx or pdf (set options.format).",
+        file=str(path),
     )
 
 

@@ -13,6 +13,7 @@ select
     status,
     cancelled_date,
     batch,
+    source_file,
 from mart_registrations
 where ($is_all_time or filed_date between $start_date and $end_date)
     -- include: _registration_scope

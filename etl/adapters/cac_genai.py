@@ -4,11 +4,14 @@
 - The registration part has its own sub-header (`应用/功能名称, 登记单位, 上线编号, 登记时间`),
   which can appear mid-file: such rows are headers, not data, and are skipped and counted.
 - Filing vs registration is told by the number: registrations end in `S` and four digits.
+  Rows of the on-device table (its header has `适用场景`, since 2026-08) are kind `on_device`:
+  kept apart, never counted as filings.
 - Dates such as `2026/5/1（补登）` keep their note in `filed_date_note`.
 - `属地` is a province in any form, or `国资委` (central SOE); the number's pinyin prefix
   (`Beijing-`, `ZheJiang-`, `Shinghai-`) stands in when `属地` is empty or unknown.
 - The batch comes from the JSON records' enclosing batch, `options.batch`, or a
-  `（2025年12月）` in the title above the header or in the file name.
+  `（2025年12月）` in the title above the header (a Word or PDF title paragraph included), then in
+  the archive manifest's attachment title, then in the file name.
 """
 
 from __future__ import annotations
@@ -66,7 +69,12 @@ def prestage(ctx: Context, raw: RawTable) -> str:
         select
             clean_text({reg_id}) as registration_id,
             {sql_literal(ctx.source.registry or "")} as registry,
-            case when regexp_matches(clean_text({reg_id}), '[Ss]\\d+$') then 'registration' else 'filing' end as kind,
+            case
+                -- The on-device table (header with 适用场景, since 2026-08) is its own kind, never a filing.
+                when clean_text({text_or_null(found, "purpose")}) is not null then 'on_device'
+                when regexp_matches(clean_text({reg_id}), '[Ss]\\d+$') then 'registration'
+                else 'filing'
+            end as kind,
             {found["service_name"]} as service_name,
             {found["provider_name"]} as provider_name,
             null::varchar as provider_role,

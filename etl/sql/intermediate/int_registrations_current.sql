@@ -36,6 +36,8 @@ merged as (
         bool_or(status = 'cancelled') as is_listed_cancelled,
         min(cancelled_date) as listed_cancelled_date,
         string_agg(distinct remarks, '; ' order by remarks) as remarks,
+        -- The file the speaking listing came from: for fetched sources, its raw archive file.
+        arg_min(source_file, (filed_date, registry, source, source_line)) as source_file,
     from listings
     group by registration_id
 ),
@@ -65,6 +67,7 @@ final as (
         least(merged.listed_cancelled_date, cancellations.cancelled_date) as cancelled_date,
         cancellations.notice as cancellation_notice,
         merged.remarks,
+        merged.source_file,
     from merged
     left join cancellations on cancellations.registration_id = merged.registration_id
 )
