@@ -252,6 +252,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "runs_title": ("ETL runs", "ETL 运行记录"),
     "freshness_title": ("Sources: freshness and row counts", "数据源：更新时间与行数"),
+    "source_files_title": (
+        "Files in use: the file each source's loaded rows came from (an archive file for a fetched source)",
+        "在用文件：各数据源已加载行所来自的文件（抓取的数据源为归档文件）",
+    ),
     "rows_by_source_title": ("Rows loaded and quarantined by source (count)", "各数据源加载与隔离行数（行）"),
     "rows_loaded": ("loaded", "已加载"),
     "rows_quarantined": ("quarantined", "已隔离"),

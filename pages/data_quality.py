@@ -64,6 +64,15 @@ try:
         fig.update_xaxes(type="log" if long["row_count"].max() > 10_000 else "linear")
         ui.chart(fig, long, key="dq_rows", t=t, file_stem="rows_by_source")
 
+    # Every loaded row's file: for a fetched source, the raw archive file (python -m etl fetch).
+    files = cached(queries.source_files)
+    st.subheader(t("source_files_title"))
+    if files.empty:
+        ui.empty(t, "no_data")
+    else:
+        ui.table(files, key="dq_files")
+        ui.download(files, "source_files", "dq_files", t)
+
     st.subheader(t("quarantine_title"))
     reasons = cached(queries.quarantine_by_reason)
     if reasons.empty:
