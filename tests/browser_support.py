@@ -27,13 +27,16 @@ CHROMIUM_ARGS = [
 
 # When a Streamlit run has finished: its frontend sets the app root's `data-test-script-state`
 # (initial, then running, then notRunning; Streamlit's own end-to-end tests wait on it), the
-# "Running..." status widget is gone and no element of an earlier run is left marked stale.
+# "Running..." status widget is gone, no element of an earlier run is left marked stale, and no
+# placeholder skeleton is left (elements whose code loads lazily, such as data grids, show one
+# for up to a second or two after the run has finished).
 # A fresh page load starts at "initial", so after `goto` this waits for the whole first run.
 APP_IDLE_JS = """() => {
     const app = document.querySelector('[data-testid=stApp]');
     return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
         && !document.querySelector('[data-testid=stStatusWidget]')
-        && !document.querySelector('[data-stale=true]');
+        && !document.querySelector('[data-stale=true]')
+        && !document.querySelector('[data-testid=stSkeleton]');
 }"""
 
 # The grid's cells, as text.
