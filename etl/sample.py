@@ -365,9 +365,12 @@ def _xlsx_bytes(title: str, rows: list[list[str]]) -> bytes:
             if info.filename == "docProps/core.xml":
                 import re
 
+                # Only the text is pinned: the start tag stays as openpyxl wrote it, with or
+                # without lxml (which declares only the prefixes it uses, so an injected
+                # xsi:type would be an unbound prefix and the file unreadable).
                 data = re.sub(
-                    rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
-                    b'<dcterms:modified xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:modified>',
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2026-01-01T00:00:00Z\g<2>",
                     data,
                 )
             dst.writestr(

@@ -8,9 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
-import pytest
-from hypothesis import settings
+# Before anything imports openpyxl (etl/__init__.py sets the same for the command line): the
+# XLSX files the tests write are the bytes openpyxl writes without lxml, whichever test module
+# happens to import openpyxl first.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
+import duckdb  # noqa: E402
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 # Hypothesis profiles. `ci` (the default, and what `make test` and CI run) derandomises: the same
 # examples every run, so the suite gives the same verdict every time. `explore` draws new random

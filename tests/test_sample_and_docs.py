@@ -112,3 +112,18 @@ def test_corpus_sample_is_the_demo_plus_the_test_rows(tmp_path):
     demo = (ROOT / "data" / "sample" / "incidents.csv").read_text(encoding="utf-8")
     assert incidents.startswith(demo)
     assert "<script>" in incidents and "<script>" not in demo
+
+
+def test_sample_written_by_openpyxl_with_lxml_still_loads(tmp_path):
+    # openpyxl writes other XML when lxml is in use (it declares only the prefixes it uses); the
+    # generator's pinned timestamp once injected an xsi:type whose prefix was then unbound, and
+    # every sample XLSX failed to open. Which mode a process gets depends on what imported
+    # openpyxl first, so both must give a readable sample.
+    out = tmp_path / "sample"
+    made = run_cli("sample", "--out", str(out), env={"OPENPYXL_LXML": "True"})
+    assert made.returncode == 0, made.stderr
+    (tmp_path / "sources.toml").write_bytes((ROOT / "data" / "sources.toml").read_bytes())
+    (tmp_path / "provider_aliases.csv").write_bytes((ROOT / "data" / "provider_aliases.csv").read_bytes())
+    result = run_cli("run", "--sources", str(tmp_path / "sources.toml"), "--db", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sample_genai_xlsx: loaded, 1,353 loaded, 0 quarantined" in result.stdout
