@@ -4,6 +4,7 @@ pagers, KPI cards, empty states and attribution. Pages lay these out; they hold 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -167,6 +168,14 @@ def selected_custom(key: str, index: int = 0) -> list[Any]:
     return out
 
 
+def _text_cell(value: Any) -> Any:
+    """A text column's cell as shown: blank when missing (None, pd.NA, or the NaN that pandas 3's
+    str dtype holds for a missing value), bidirectional controls made visible."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return show_controls(value)
+
+
 def table(
     df: pd.DataFrame,
     *,
@@ -185,7 +194,7 @@ def table(
         if column == "url" or column.endswith("_url"):
             shown[column] = shown[column].map(lambda v: v if isinstance(v, str) and _WEB_URL.match(v) else None)
         elif shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "" if v is None or v is pd.NA else show_controls(v))
+            shown[column] = shown[column].map(_text_cell)
     return st.dataframe(
         shown,
         hide_index=True,

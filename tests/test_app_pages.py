@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from dashboard.i18n import t
@@ -200,3 +201,20 @@ def test_tables_show_labels_of_the_page_language(lang, header, sample_db, use_db
     assert config["registration_id"]["label"] == header
     # A missing text cell is a blank, never the word None.
     assert not (at.dataframe[0].value.astype(object) == "None").any().any()
+
+
+def test_tables_show_blanks_not_none_for_missing_text(sample_db, use_db, open_page):
+    # The freshness table's list column is empty for sources that are not registries. pandas 3
+    # holds a missing value of its str dtype as NaN, which the grid would show as "None".
+    use_db(sample_db)
+    at = open_page("quality")
+    _no_exception(at)
+    text_cells = [
+        value
+        for frame in at.dataframe
+        for column in frame.value.columns
+        if frame.value[column].dtype == object or pd.api.types.is_string_dtype(frame.value[column])
+        for value in frame.value[column]
+    ]
+    assert text_cells and "" in text_cells
+    assert not any(value is None or (isinstance(value, float) and value != value) for value in text_cells)
