@@ -44,10 +44,10 @@ CELLS_JS = """() => Array.from(document.querySelectorAll('[data-testid=stDataFra
 
 # The grid shows a cell with exactly this text, and its cells are no longer `before` (the new
 # run's table has replaced the old one).
-CELL_JS = """([text, before]) => {
-    const cells = Array.from(document.querySelectorAll('[data-testid=stDataFrame] table td'), td => td.textContent);
+CELL_JS = f"""([text, before]) => {{
+    const cells = ({CELLS_JS})();
     return cells.includes(text) && JSON.stringify(cells) !== JSON.stringify(before);
-}"""
+}}"""
 
 # The value of the KPI card with this label, once it differs from `before`.
 METRIC_CHANGED_JS = """([label, before]) => {

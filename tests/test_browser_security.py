@@ -61,9 +61,7 @@ def _open(context, url: str, dialogs: list[str]):
 
 def _cells(page) -> list[str]:
     page.wait_for_selector("[data-testid=stDataFrame] table td", state="attached", timeout=60_000)
-    return page.evaluate(
-        "() => Array.from(document.querySelectorAll('[data-testid=stDataFrame] table td')).map(e => e.textContent)"
-    )
+    return grid_cells(page)
 
 
 def _search(page, label: str, text: str, expect_cell: str) -> None:
