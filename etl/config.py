@@ -11,6 +11,7 @@ import difflib
 import errno
 import json
 import os
+import re
 import stat
 import tomllib
 from collections.abc import Callable, Iterable
@@ -72,6 +73,8 @@ class Config:
     sources: list[Source]
     # `[warehouse] sample = true` marks the built-in sample config; the app then shows a banner.
     is_sample: bool = False
+    # `[warehouse]` memory_limit / temp_directory / threads for the build (etl.pipeline.build_settings).
+    warehouse: dict[str, Any] = field(default_factory=dict)
 
     def source(self, name: str) -> Source:
         for source in self.sources:
@@ -204,7 +207,20 @@ SOURCE_KEYS: dict[str, Setting] = {
         lambda v: None if isinstance(v, dict) else "must be a table",
     ),
 }
-WAREHOUSE_KEYS: dict[str, Setting] = {"sample": Setting("true or false", _boolean)}
+
+
+def _memory_size(v: Any) -> str | None:
+    ok = isinstance(v, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", v, re.I)
+    return None if ok else 'must be a size in quotes such as "1GB" or "512MB"'
+
+
+WAREHOUSE_KEYS: dict[str, Setting] = {
+    "sample": Setting("true or false", _boolean),
+    # The build's memory: DuckDB spills to temp_directory beyond memory_limit (README: Memory).
+    "memory_limit": Setting('a size such as "1GB" (default "1GB"; env ETL_MEMORY_LIMIT)', _memory_size),
+    "temp_directory": Setting("a folder for spill files (default: beside the warehouse)", _text),
+    "threads": Setting("a whole number ≥ 1 (default: DuckDB's, one per core)", _whole_at_least(1)),
+}
 _ID_ADAPTERS = ("canonical", "mapped", "aiid", "aiaaic", "enforcement")
 OPTIONS: dict[str, Setting] = {
     "format": Setting(", ".join(FORMATS), _one_of(*FORMATS)),
@@ -400,4 +416,7 @@ def load_config(path: str | Path) -> Config:
             )
         )
     warehouse = data.get("warehouse", {})
-    return Config(path=path, sources=sources, is_sample=warehouse.get("sample", False))
+    settings = {k: v for k, v in warehouse.items() if k != "sample"}
+    if "temp_directory" in settings and not Path(settings["temp_directory"]).is_absolute():
+        settings["temp_directory"] = str(path.parent / settings["temp_directory"])
+    return Config(path=path, sources=sources, is_sample=warehouse.get("sample", False), warehouse=settings)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -25,7 +27,7 @@ from etl.adapters import ADAPTERS
 from etl.adapters.base import Context
 from etl.archive import archive_titles
 from etl.config import Config, Source
-from etl.errors import EnvironmentFailure, EtlError, SourceError, environment_cause
+from etl.errors import ConfigError, EnvironmentFailure, EtlError, SourceError, environment_cause
 from etl.jurisdictions import reference_rows
 from etl.readers import drop_raw, fetch, original_lines, read_any, temp_workdir
 from etl.stage import SQL_DIR, create_tables, install_macros, quarantine_rejects, stage
@@ -71,6 +73,47 @@ class RunResult:
             "seconds": round(self.seconds, 3),
             "sources": [asdict(s) for s in self.sources],
         }
+
+
+# The build connection's memory (README: Memory). DuckDB's own default takes up to 80% of RAM;
+# beyond this limit it spills to the temp directory, so a large build is slower, not killed.
+DEFAULT_MEMORY_LIMIT = "1GB"
+ENV_SETTINGS = {"memory_limit": "ETL_MEMORY_LIMIT", "temp_directory": "ETL_TEMP_DIRECTORY", "threads": "ETL_THREADS"}
+
+
+def build_settings(config: Config, environ: dict[str, str] | None = None) -> dict:
+    """memory_limit, temp_directory, threads: the environment over `[warehouse]` over defaults."""
+    from etl.config import WAREHOUSE_KEYS
+
+    environ = os.environ if environ is None else environ
+    settings: dict = {"memory_limit": DEFAULT_MEMORY_LIMIT, **config.warehouse}
+    for key, variable in ENV_SETTINGS.items():
+        value = environ.get(variable, "").strip()
+        if not value:
+            continue
+        if key == "threads":
+            value = int(value) if value.isdigit() else value
+        if problem := WAREHOUSE_KEYS[key].check(value):
+            raise ConfigError(f"environment variable {variable}={environ[variable]!r} {problem}")
+        settings[key] = value
+    return settings
+
+
+def _connect_build(build: Path, settings: dict, spill: Path) -> duckdb.DuckDBPyConnection:
+    options = {"memory_limit": str(settings["memory_limit"]), "temp_directory": str(spill)}
+    if settings.get("threads"):
+        options["threads"] = int(settings["threads"])
+    return duckdb.connect(str(build), config=options)
+
+
+def _spill_dir(db: Path, settings: dict, workdir: Path) -> Path:
+    """This run's spill folder: in the run's scratch folder, or one named after the run under the
+    configured temp_directory (removed at the end, and by the next run if this one is killed)."""
+    if not settings.get("temp_directory"):
+        return workdir / "spill"
+    root = Path(settings["temp_directory"])
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=publish.workdir_prefix(db), dir=root))
 
 
 def new_load_id(now: datetime) -> str:
@@ -257,14 +300,17 @@ def run(
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    settings = build_settings(config)
+    spill_root = Path(settings["temp_directory"]) if settings.get("temp_directory") else None
     with publish.exclusive_lock(db):
-        publish.remove_stale_builds(db)
+        publish.remove_stale_builds(db, *([spill_root] if spill_root else []))
         now = now or datetime.now(UTC)
         load_id = new_load_id(now)
         result = RunResult(load_id=load_id, db=str(db))
         build = publish.build_path(db, load_id)
         workdir = temp_workdir(db.parent, publish.workdir_prefix(db))
-        con = duckdb.connect(str(build))
+        spill = _spill_dir(db, settings, workdir)
+        con = _connect_build(build, settings, spill)
         try:
             install_macros(con)
             create_tables(con)
@@ -300,6 +346,7 @@ def run(
                 leftover.unlink(missing_ok=True)
             shutil.rmtree(build.with_name(build.name + ".tmp"), ignore_errors=True)
             shutil.rmtree(workdir, ignore_errors=True)
+            shutil.rmtree(spill, ignore_errors=True)
             cause = None if isinstance(exc, EtlError) else environment_cause(exc)
             if cause:
                 first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -310,6 +357,7 @@ def run(
             raise
         con.close()
         shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(spill, ignore_errors=True)
         publish.swap_in(build, db)
     result.seconds = time.perf_counter() - started
     return result

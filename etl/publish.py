@@ -61,12 +61,14 @@ def workdir_prefix(db: Path) -> str:
     return f".{db.name}.work-"
 
 
-def remove_stale_builds(db: Path) -> list[Path]:
-    """Build files and scratch folders of runs that died. Only called while holding the lock."""
+def remove_stale_builds(db: Path, *spill_roots: Path) -> list[Path]:
+    """Build files and scratch folders of runs that died. Only called while holding the lock.
+    `spill_roots`: a configured temp_directory, where each run spills into its own folder."""
     removed = []
     # `.build-<id>` files, their `.wal`, and `.build-<id>.tmp` folders where DuckDB spilled a
     # build larger than memory: a folder left by a killed run must not stop every later run.
-    for stale in [*db.parent.glob(f".{db.name}.build-*"), *db.parent.glob(workdir_prefix(db) + "*")]:
+    spills = [p for root in spill_roots if root.is_dir() for p in root.glob(workdir_prefix(db) + "*")]
+    for stale in [*db.parent.glob(f".{db.name}.build-*"), *db.parent.glob(workdir_prefix(db) + "*"), *spills]:
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale)
         else:
