@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print a JSON summary on stdout for schedulers (also on errors)"
     )
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    run.add_argument(
+        "--profile",
+        action="store_true",
+        help="print the time and peak memory (RSS) of each step on stderr: read, validate, each model, publish "
+        "(the --json summary always has the steps under 'profile')",
+    )
 
     fetch = sub.add_parser(
         "fetch", help="download the official files of every source with [source.fetch] into the raw archive"
@@ -121,7 +127,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     config = load_config(args.sources)
     say = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
-    result = run(config, args.db, say=say)
+    result = run(config, args.db, say=say, profile=args.profile)
+    if args.profile:
+        print(result.profile.table(), file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -29,6 +29,7 @@ from etl.archive import archive_titles
 from etl.config import Config, Source
 from etl.errors import ConfigError, EnvironmentFailure, EtlError, SourceError, environment_cause
 from etl.jurisdictions import reference_rows
+from etl.profile import Profile
 from etl.readers import drop_raw, fetch, original_lines, read_any, temp_workdir
 from etl.stage import SQL_DIR, create_tables, install_macros, quarantine_rejects, stage
 
@@ -60,6 +61,7 @@ class RunResult:
     db: str
     sources: list[SourceResult] = field(default_factory=list)
     seconds: float = 0.0
+    profile: Profile = field(default_factory=Profile)
 
     @property
     def ok(self) -> bool:
@@ -72,6 +74,7 @@ class RunResult:
             "ok": self.ok,
             "seconds": round(self.seconds, 3),
             "sources": [asdict(s) for s in self.sources],
+            "profile": self.profile.to_dict(),
         }
 
 
@@ -227,7 +230,7 @@ def _keep_original_bytes(ctx: Context, path: Path, file: str) -> None:
 
 
 def load_source(
-    ctx: Context, workdir: Path, run_date, say: Callable[[str], None]
+    ctx: Context, workdir: Path, run_date, say: Callable[[str], None], profile: Profile | None = None
 ) -> tuple[int, int, int, str, list[str]]:
     """Extract, validate and load one source. Returns read, loaded, quarantined, sha256, headers;
     rows left out on purpose (repeated headers) are counted in ctx.skipped."""
@@ -251,8 +254,10 @@ def load_source(
             if path.is_symlink() and not path.exists():
                 why = "is a broken symlink or a symlink loop"
             raise SourceError(f"{path}: {why}. Check the location in the sources config.", file=str(path))
+    profile = profile or Profile()
     t0 = time.perf_counter()
-    sha = file_sha256(paths)
+    with profile.step("checksum", source.name):
+        sha = file_sha256(paths)
     say(f"  checksummed {len(paths)} file(s) in {time.perf_counter() - t0:.1f} s")
     read = loaded = quarantined = 0
     headers: list[str] = []
@@ -260,29 +265,35 @@ def load_source(
         raw_name = f"raw_{source.name}_{i}"
         say(f"  reading {path}")
         t0 = time.perf_counter()
-        raw = read_any(ctx.con, path, raw_name, source.options, header_markers=adapter.HEADER_MARKERS, workdir=workdir)
-        # Batch rule (issue 11): the title in the document first, then the download's attachment title.
-        raw.preamble.extend(archive_titles(path))
+        with profile.step("read", source.name):
+            raw = read_any(
+                ctx.con, path, raw_name, source.options, header_markers=adapter.HEADER_MARKERS, workdir=workdir
+            )
+            # Batch rule (issue 11): the title in the document first, then the download's attachment title.
+            raw.preamble.extend(archive_titles(path))
         say(f"  read {raw.rows + len(raw.rejects):,} rows in {time.perf_counter() - t0:.1f} s; validating")
         t0 = time.perf_counter()
         headers = raw.headers
         ctx.notes.extend(raw.notes)
-        quarantined += quarantine_rejects(ctx.con, raw.rejects, source=source.name, load_id=ctx.load_id, file=raw.file)
-        select = adapter.prestage(ctx, raw)
-        ctx.con.execute(f'create or replace temp view "pre_{source.name}" as {select}')
-        result = stage(
-            ctx.con,
-            source.entity,
-            f"pre_{source.name}",
-            raw_name,
-            source=source.name,
-            load_id=ctx.load_id,
-            run_date=run_date,
-            check_encoding=raw.encoding not in (None, "utf-8"),
-            decimal_separator=str(source.option("decimal_separator", ".")),
-        )
-        if raw.encoding not in (None, "utf-8"):
-            _keep_original_bytes(ctx, path, raw.file)
+        with profile.step("validate_stage", source.name):
+            quarantined += quarantine_rejects(
+                ctx.con, raw.rejects, source=source.name, load_id=ctx.load_id, file=raw.file
+            )
+            select = adapter.prestage(ctx, raw)
+            ctx.con.execute(f'create or replace temp view "pre_{source.name}" as {select}')
+            result = stage(
+                ctx.con,
+                source.entity,
+                f"pre_{source.name}",
+                raw_name,
+                source=source.name,
+                load_id=ctx.load_id,
+                run_date=run_date,
+                check_encoding=raw.encoding not in (None, "utf-8"),
+                decimal_separator=str(source.option("decimal_separator", ".")),
+            )
+            if raw.encoding not in (None, "utf-8"):
+                _keep_original_bytes(ctx, path, raw.file)
         say(f"  validated and staged in {time.perf_counter() - t0:.1f} s")
         read += raw.rows + len(raw.rejects)
         loaded += result.loaded
@@ -293,9 +304,15 @@ def load_source(
 
 
 def run(
-    config: Config, db: Path, *, say: Callable[[str], None] | None = None, now: datetime | None = None
+    config: Config,
+    db: Path,
+    *,
+    say: Callable[[str], None] | None = None,
+    now: datetime | None = None,
+    profile: bool = False,
 ) -> RunResult:
-    """Build a new warehouse from every enabled source and publish it atomically."""
+    """Build a new warehouse from every enabled source and publish it atomically.
+    `profile`: each step's peak RSS of its own (etl.profile); the steps are timed either way."""
     say = say or (lambda msg: print(msg, file=sys.stderr, flush=True))
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -306,28 +323,31 @@ def run(
         publish.remove_stale_builds(db, *([spill_root] if spill_root else []))
         now = now or datetime.now(UTC)
         load_id = new_load_id(now)
-        result = RunResult(load_id=load_id, db=str(db))
+        result = RunResult(load_id=load_id, db=str(db), profile=Profile(per_step_peaks=profile))
+        prof = result.profile
         build = publish.build_path(db, load_id)
         workdir = temp_workdir(db.parent, publish.workdir_prefix(db))
         spill = _spill_dir(db, settings, workdir)
         con = _connect_build(build, settings, spill)
         try:
-            install_macros(con)
-            create_tables(con)
-            con.executemany("insert into ref_jurisdictions values (?, ?, ?, ?, ?)", reference_rows())
-            has_prev = _attach_previous(con, db)
-            if has_prev:
-                with contextlib.suppress(duckdb.Error):
-                    con.execute("insert into etl_runs by name select * from prev.etl_runs")
+            with prof.step("setup"):
+                install_macros(con)
+                create_tables(con)
+                con.executemany("insert into ref_jurisdictions values (?, ?, ?, ?, ?)", reference_rows())
+                has_prev = _attach_previous(con, db)
+                if has_prev:
+                    with contextlib.suppress(duckdb.Error):
+                        con.execute("insert into etl_runs by name select * from prev.etl_runs")
             enabled = [s for s in config.sources if s.enabled]
             for n, source in enumerate(enabled, start=1):
                 say(f"[{n}/{len(enabled)}] {source.name} ({source.adapter} → {source.entity})")
-                result.sources.append(_load_one(con, source, load_id, has_prev, workdir, now, say))
+                result.sources.append(_load_one(con, source, load_id, has_prev, workdir, now, say, prof))
             say("building marts")
             params = {"load_id": load_id, "loaded_at": now}
             for model in MODELS:
                 t0 = time.perf_counter()
-                _run_model(con, model, params)
+                with prof.step("model", model):
+                    _run_model(con, model, params)
                 say(f"  {model} in {time.perf_counter() - t0:.1f} s")
                 if model == "int_registrations_current":
                     # The empty stand-in for a first build takes its columns from this model.
@@ -337,7 +357,8 @@ def run(
                 {"load_id": load_id, "at": now, "version": __version__, "sample": config.is_sample},
             )
             con.execute("detach database prev")
-            con.execute("checkpoint")
+            with prof.step("checkpoint"):
+                con.execute("checkpoint")
         except BaseException as exc:
             with contextlib.suppress(duckdb.Error):
                 con.close()
@@ -355,15 +376,18 @@ def run(
                     "The live warehouse is unchanged."
                 ) from None
             raise
-        con.close()
-        shutil.rmtree(workdir, ignore_errors=True)
-        shutil.rmtree(spill, ignore_errors=True)
-        publish.swap_in(build, db)
+        with prof.step("publish"):
+            con.close()
+            shutil.rmtree(workdir, ignore_errors=True)
+            shutil.rmtree(spill, ignore_errors=True)
+            publish.swap_in(build, db)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _load_one(con, source: Source, load_id: str, has_prev: bool, workdir: Path, now: datetime, say) -> SourceResult:
+def _load_one(
+    con, source: Source, load_id: str, has_prev: bool, workdir: Path, now: datetime, say, prof: Profile
+) -> SourceResult:
     ctx = Context(con=con, source=source, load_id=load_id)
     t0 = time.perf_counter()
     started_at = datetime.now(UTC)
@@ -372,7 +396,7 @@ def _load_one(con, source: Source, load_id: str, has_prev: bool, workdir: Path, 
     data_load_id = load_id
     try:
         con.execute("begin")
-        read, loaded, quarantined, sha, headers = load_source(ctx, workdir, now.date(), say)
+        read, loaded, quarantined, sha, headers = load_source(ctx, workdir, now.date(), say, prof)
         con.execute("commit")
         message = "; ".join(ctx.notes)
     except Exception as exc:  # noqa: BLE001 - one source's failure must never stop the others

@@ -62,3 +62,23 @@ def test_a_run_under_a_small_limit_completes_and_leaves_no_spill_files(tmp_path)
     assert json.loads(result.stdout)["ok"] is True
     assert list((config.parent / "spill").iterdir()) == []
     assert sorted(p.name for p in db.parent.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
+
+
+def test_the_profile_names_every_step_with_its_time_and_peak_memory(tmp_path):
+    from etl.pipeline import MODELS
+
+    config = write_corpus_sources(tmp_path / "in")
+    db = tmp_path / "w.duckdb"
+    result = run_cli("run", "--sources", str(config), "--db", str(db), "--json", "--profile", "--quiet")
+    assert result.returncode == 0, result.stderr
+    profile = json.loads(result.stdout)["profile"]
+    steps = {(s["step"], s["name"]) for s in profile["steps"]}
+    assert {("model", m) for m in MODELS} <= steps
+    assert {("setup", ""), ("checkpoint", ""), ("publish", "")} <= steps
+    assert {("read", "sample_incidents"), ("validate_stage", "sample_incidents")} <= steps
+    assert all(s["seconds"] >= 0 and s["peak_rss_mb"] > 10 for s in profile["steps"])
+    assert profile["peak_rss_mb"] >= max(s["peak_rss_mb"] for s in profile["steps"])
+    # The table on stderr: one line per step, then the total.
+    table = result.stderr.splitlines()
+    assert table[0].split()[:2] == ["step", "name"] and table[-1].startswith("total")
+    assert any(line.split()[:2] == ["model", "mart_incidents"] for line in table)
