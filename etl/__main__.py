@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     run.add_argument(
+        "--full",
+        action="store_true",
+        help="rebuild everything from the inputs; by default a run redoes only what changed inputs reach",
+    )
+    run.add_argument(
         "--profile",
         action="store_true",
         help="print the time and peak memory (RSS) of each step on stderr: read, validate, each model, publish "
@@ -127,7 +132,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     config = load_config(args.sources)
     say = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
-    result = run(config, args.db, say=say, profile=args.profile)
+    result = run(config, args.db, say=say, profile=args.profile, full=args.full)
     if args.profile:
         print(result.profile.table(), file=sys.stderr, flush=True)
     if args.json:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -22,7 +23,7 @@ import duckdb
 
 from core import sql
 from core.schema import ENTITIES
-from etl import __version__, publish
+from etl import __version__, incremental, publish
 from etl.adapters import ADAPTERS
 from etl.adapters.base import Context
 from etl.archive import archive_titles
@@ -53,6 +54,7 @@ class SourceResult:
     seconds: float = 0.0
     message: str = ""
     rows_skipped: int = 0
+    unchanged: bool = False  # an incremental run kept its rows: same declaration, same bytes
 
 
 @dataclass
@@ -62,6 +64,7 @@ class RunResult:
     sources: list[SourceResult] = field(default_factory=list)
     seconds: float = 0.0
     profile: Profile = field(default_factory=Profile)
+    incremental: bool = False
 
     @property
     def ok(self) -> bool:
@@ -72,6 +75,7 @@ class RunResult:
             "load_id": self.load_id,
             "db": self.db,
             "ok": self.ok,
+            "incremental": self.incremental,
             "seconds": round(self.seconds, 3),
             "sources": [asdict(s) for s in self.sources],
             "profile": self.profile.to_dict(),
@@ -229,13 +233,8 @@ def _keep_original_bytes(ctx: Context, path: Path, file: str) -> None:
     )
 
 
-def load_source(
-    ctx: Context, workdir: Path, run_date, say: Callable[[str], None], profile: Profile | None = None
-) -> tuple[int, int, int, str, list[str]]:
-    """Extract, validate and load one source. Returns read, loaded, quarantined, sha256, headers;
-    rows left out on purpose (repeated headers) are counted in ctx.skipped."""
-    source = ctx.source
-    adapter = ADAPTERS[source.adapter]
+def source_paths(source: Source, workdir: Path) -> list[Path]:
+    """The files of one source (a URL is downloaded into the workdir); a clear SourceError if none."""
     if source.is_url:
         paths = [fetch(source.location, float(source.option("timeout", 30)), workdir)]
     else:
@@ -254,11 +253,30 @@ def load_source(
             if path.is_symlink() and not path.exists():
                 why = "is a broken symlink or a symlink loop"
             raise SourceError(f"{path}: {why}. Check the location in the sources config.", file=str(path))
+    return paths
+
+
+def load_source(
+    ctx: Context,
+    workdir: Path,
+    run_date,
+    say: Callable[[str], None],
+    profile: Profile | None = None,
+    *,
+    paths: list[Path] | None = None,
+    sha: str | None = None,
+) -> tuple[int, int, int, str, list[str]]:
+    """Extract, validate and load one source. Returns read, loaded, quarantined, sha256, headers;
+    rows left out on purpose (repeated headers) are counted in ctx.skipped."""
+    source = ctx.source
+    adapter = ADAPTERS[source.adapter]
+    paths = paths if paths is not None else source_paths(source, workdir)
     profile = profile or Profile()
-    t0 = time.perf_counter()
-    with profile.step("checksum", source.name):
-        sha = file_sha256(paths)
-    say(f"  checksummed {len(paths)} file(s) in {time.perf_counter() - t0:.1f} s")
+    if sha is None:
+        t0 = time.perf_counter()
+        with profile.step("checksum", source.name):
+            sha = file_sha256(paths)
+        say(f"  checksummed {len(paths)} file(s) in {time.perf_counter() - t0:.1f} s")
     read = loaded = quarantined = 0
     headers: list[str] = []
     for i, path in enumerate(paths):
@@ -303,6 +321,24 @@ def load_source(
     return read, loaded, quarantined, sha, headers
 
 
+def _can_start_from(db: Path) -> bool:
+    """The live warehouse was built by this very code and records each source's state."""
+    if not db.exists():
+        return False
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        row = con.execute("select code_fingerprint from etl_build_state").fetchone()
+        con.execute("select count(*) from etl_source_state").fetchone()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return bool(row) and row[0] == incremental.code_fingerprint()
+
+
 def run(
     config: Config,
     db: Path,
@@ -310,8 +346,12 @@ def run(
     say: Callable[[str], None] | None = None,
     now: datetime | None = None,
     profile: bool = False,
+    full: bool = False,
 ) -> RunResult:
     """Build a new warehouse from every enabled source and publish it atomically.
+
+    Unless `full`, a run starts from a copy of the live warehouse and redoes only what changed
+    inputs reach (etl.incremental); the result is the same as a full build's.
     `profile`: each step's peak RSS of its own (etl.profile); the steps are timed either way."""
     say = say or (lambda msg: print(msg, file=sys.stderr, flush=True))
     db = Path(db)
@@ -328,40 +368,66 @@ def run(
         build = publish.build_path(db, load_id)
         workdir = temp_workdir(db.parent, publish.workdir_prefix(db))
         spill = _spill_dir(db, settings, workdir)
-        con = _connect_build(build, settings, spill)
+        con = None
         try:
             with prof.step("setup"):
+                result.incremental = not full and _can_start_from(db)
+                if result.incremental:
+                    say(f"starting from a copy of {db} (only what changed is redone; --full rebuilds all)")
+                    shutil.copyfile(db, build)
+                con = _connect_build(build, settings, spill)
                 install_macros(con)
                 create_tables(con)
+                con.execute(incremental.STATE_DDL)
+                if result.incremental:
+                    for table in ("ref_jurisdictions", "etl_sources", "warehouse_meta", "etl_build_state"):
+                        con.execute(f"delete from {table}")
                 con.executemany("insert into ref_jurisdictions values (?, ?, ?, ?, ?)", reference_rows())
                 has_prev = _attach_previous(con, db)
-                if has_prev:
+                states: dict[str, incremental.SourceState] = {}
+                if has_prev and result.incremental:
+                    _fingerprint, states = incremental.previous_states(con)
+                elif has_prev:
                     with contextlib.suppress(duckdb.Error):
                         con.execute("insert into etl_runs by name select * from prev.etl_runs")
             enabled = [s for s in config.sources if s.enabled]
+            changed_tables: set[str] = set()
+            if result.incremental:
+                changed_tables |= _drop_undeclared(con, {s.name for s in enabled})
             for n, source in enumerate(enabled, start=1):
                 say(f"[{n}/{len(enabled)}] {source.name} ({source.adapter} → {source.entity})")
-                result.sources.append(_load_one(con, source, load_id, has_prev, workdir, now, say, prof))
+                outcome = _load_one(
+                    con, source, load_id, has_prev, workdir, now, say, prof, states if result.incremental else None
+                )
+                result.sources.append(outcome)
+                if not outcome.unchanged:
+                    changed_tables.add(ENTITIES[source.entity].stg_table)
             say("building marts")
             params = {"load_id": load_id, "loaded_at": now}
-            for model in MODELS:
-                t0 = time.perf_counter()
-                with prof.step("model", model):
-                    _run_model(con, model, params)
-                say(f"  {model} in {time.perf_counter() - t0:.1f} s")
-                if model == "int_registrations_current":
-                    # The empty stand-in for a first build takes its columns from this model.
-                    _prepare_previous_registrations(con, has_prev)
+            if result.incremental:
+                _prepare_previous_registrations(con, has_prev)
+                _run_changed_models(con, params, changed_tables, prof, say)
+            else:
+                for model in MODELS:
+                    t0 = time.perf_counter()
+                    with prof.step("model", model):
+                        _run_model(con, model, params)
+                    say(f"  {model} in {time.perf_counter() - t0:.1f} s")
+                    if model == "int_registrations_current":
+                        # The empty stand-in for a first build takes its columns from this model.
+                        _prepare_previous_registrations(con, has_prev)
             con.execute(
                 "insert into warehouse_meta values ($load_id, $at, $version, $sample)",
                 {"load_id": load_id, "at": now, "version": __version__, "sample": config.is_sample},
             )
+            con.execute("insert into etl_build_state values ($c)", {"c": incremental.code_fingerprint()})
             con.execute("detach database prev")
             with prof.step("checkpoint"):
                 con.execute("checkpoint")
         except BaseException as exc:
-            with contextlib.suppress(duckdb.Error):
-                con.close()
+            if con is not None:
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
             # The build, its WAL and DuckDB's spill folder: a failed run leaves nothing behind.
             for leftover in (build, build.with_name(build.name + ".wal")):
                 leftover.unlink(missing_ok=True)
@@ -385,18 +451,95 @@ def run(
     return result
 
 
+def _drop_undeclared(con: duckdb.DuckDBPyConnection, declared: set[str]) -> set[str]:
+    """Rows of sources no longer declared (or disabled) leave the copy, as a full build drops them."""
+    changed = set()
+    for table in CARRIED_TABLES:
+        gone = [r[0] for r in con.execute(f"select distinct source from {table}").fetchall() if r[0] not in declared]
+        if gone:
+            con.execute(f"delete from {table} where list_contains($g, source)", {"g": gone})
+            changed.add(table)
+    con.execute("delete from etl_source_state where not list_contains($d, source)", {"d": sorted(declared)})
+    return changed
+
+
+def _run_changed_models(con, params: dict, changed: set[str], prof: Profile, say) -> None:
+    """Run the models a change reaches, in model order (etl.incremental explains the rules)."""
+    texts = {name: sql.load(MODEL_FILES[name]) for name in MODELS}
+    tables = {e.stg_table for e in ENTITIES.values()} | {"ref_jurisdictions"}
+    plan = incremental.models(texts, tables)
+    present: set[str] = set()  # temporary models computed in this run
+
+    def run_one(name: str) -> None:
+        for dep in plan[name].reads:
+            if dep in plan and plan[dep].temporary and dep not in present:
+                run_one(dep)
+        t0 = time.perf_counter()
+        with prof.step("model", name):
+            _run_model(con, name, params)
+        say(f"  {name} in {time.perf_counter() - t0:.1f} s")
+        if plan[name].temporary:
+            present.add(name)
+
+    for name in MODELS:
+        model = plan[name]
+        inputs_changed = bool(model.reads & changed)
+        if not inputs_changed and not model.history:
+            continue
+        if model.temporary and name in present and not inputs_changed:
+            continue
+        run_one(name)
+        if inputs_changed or model.temporary or not incremental.same_content(con, name):
+            changed.add(name)
+        else:
+            say(f"  {name}: same rows as the previous build (load bookkeeping aside)")
+
+
 def _load_one(
-    con, source: Source, load_id: str, has_prev: bool, workdir: Path, now: datetime, say, prof: Profile
+    con,
+    source: Source,
+    load_id: str,
+    has_prev: bool,
+    workdir: Path,
+    now: datetime,
+    say,
+    prof: Profile,
+    states: dict[str, incremental.SourceState] | None = None,
 ) -> SourceResult:
+    """Load one source into the build. `states` (an incremental run): the build is a copy of the
+    live warehouse, and a source whose inputs are as recorded keeps its rows."""
     ctx = Context(con=con, source=source, load_id=load_id)
     t0 = time.perf_counter()
     started_at = datetime.now(UTC)
     sha, headers, status = None, [], "loaded"
     read = loaded = quarantined = 0
     data_load_id = load_id
+    digests, fingerprint = None, None
     try:
+        if states is not None and not source.is_url:
+            paths = source_paths(source, workdir)
+            state = states.get(source.name)
+            with prof.step("checksum", source.name):
+                digests = incremental.file_digests(paths, state.files if state else [], file_sha256)
+            fingerprint = incremental.source_fingerprint(source, digests, [archive_titles(p) for p in paths])
+            if (
+                state is not None
+                and state.fingerprint == fingerprint
+                and (state.run_date == now.date() or not incremental.date_sensitive(con, source.name))
+            ):
+                return _record_unchanged(con, source, load_id, state, started_at, t0, say)
         con.execute("begin")
-        read, loaded, quarantined, sha, headers = load_source(ctx, workdir, now.date(), say, prof)
+        if states is not None:
+            # The copy holds this source's previous rows: replaced if the load succeeds, and
+            # back again (the rollback) if it fails, as a full build carries them over.
+            for table in CARRIED_TABLES:
+                con.execute(f"delete from {table} where source = $s", {"s": source.name})
+        if digests is not None:
+            read, loaded, quarantined, sha, headers = load_source(
+                ctx, workdir, now.date(), say, prof, paths=paths, sha=incremental.combined_sha(digests)
+            )
+        else:
+            read, loaded, quarantined, sha, headers = load_source(ctx, workdir, now.date(), say, prof)
         con.execute("commit")
         message = "; ".join(ctx.notes)
     except Exception as exc:  # noqa: BLE001 - one source's failure must never stop the others
@@ -405,7 +548,7 @@ def _load_one(
         with contextlib.suppress(duckdb.Error):
             con.execute("rollback")
         status = "failed"
-        kept = _carry_over(con, source.name, has_prev)
+        kept = _kept_rows(con, source.name) if states is not None else _carry_over(con, source.name, has_prev)
         data_load_id = _previous_data_load(con, source.name, has_prev)
         if not isinstance(exc, SourceError):
             first_line = str(exc).splitlines()[0] if str(exc) else ""
@@ -417,6 +560,141 @@ def _load_one(
             )
         message = f"{exc} (kept {kept} rows from the previous load)" if kept else str(exc)
     seconds = time.perf_counter() - t0
+    _insert_run_rows(
+        con,
+        source,
+        load_id,
+        started_at,
+        status,
+        read,
+        loaded,
+        quarantined,
+        sha,
+        headers,
+        message,
+        ctx.skipped if status == "loaded" else 0,
+        data_load_id,
+    )
+    if status == "loaded":
+        say(
+            f"  {source.name}: {loaded:,} loaded, {quarantined:,} quarantined of {read:,} read in {seconds:.1f} s"
+            + (f" ({read / seconds:,.0f} rows/s)" if seconds > 0 and read else "")
+        )
+    else:
+        say(f"  {source.name}: FAILED: {message}")
+    skipped = ctx.skipped if status == "loaded" else 0
+    _record_state(
+        con,
+        source,
+        status,
+        digests,
+        fingerprint,
+        sha,
+        load_id,
+        now,
+        (read, loaded, quarantined, skipped),
+        headers,
+        message,
+    )
+    return SourceResult(source.name, source.entity, status, read, loaded, quarantined, seconds, message, skipped)
+
+
+def _record_state(con, source, status, digests, fingerprint, sha, load_id, now, counts, headers, message) -> None:
+    """What the next incremental run compares with. A failed source has none: it is loaded again."""
+    con.execute("delete from etl_source_state where source = $s", {"s": source.name})
+    if status != "loaded" or source.is_url:
+        return
+    paths = source.paths()
+    if digests is None:
+        if len(paths) != 1:
+            return  # a full build hashed the files together: the next run hashes them one by one
+        digests = [[str(paths[0]), *_stat(paths[0]), sha]]
+        fingerprint = incremental.source_fingerprint(source, digests, [archive_titles(p) for p in paths])
+    read, loaded, quarantined, skipped = counts
+    con.execute(
+        """insert into etl_source_state values ($source, $fp, $sha, $files, $load_id, $run_date, $read,
+           $loaded, $quarantined, $skipped, $headers, $message)""",
+        {
+            "source": source.name,
+            "fp": fingerprint,
+            "sha": sha,
+            "files": json.dumps(digests),
+            "load_id": load_id,
+            "run_date": now.date(),
+            "read": read,
+            "loaded": loaded,
+            "quarantined": quarantined,
+            "skipped": skipped,
+            "headers": headers,
+            "message": message,
+        },
+    )
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def _kept_rows(con, source: str) -> int:
+    return sum(
+        con.execute(f"select count(*) from {e.stg_table} where source = $s", {"s": source}).fetchone()[0]
+        for e in ENTITIES.values()
+    )
+
+
+def _record_unchanged(con, source: Source, load_id: str, state, started_at, t0: float, say) -> SourceResult:
+    """A source whose declaration and bytes are as recorded: its rows stay; the run is recorded."""
+    message = "; ".join(
+        x for x in (state.message, f"input unchanged since load {state.load_id} (same sha256): rows kept") if x
+    )
+    _insert_run_rows(
+        con,
+        source,
+        load_id,
+        started_at,
+        "loaded",
+        state.rows_read,
+        state.rows_loaded,
+        state.rows_quarantined,
+        state.input_sha256,
+        state.headers,
+        message,
+        state.rows_skipped,
+        load_id,
+    )
+    say(f"  {source.name}: unchanged (same sha256 as load {state.load_id}); {state.rows_loaded:,} rows kept")
+    seconds = time.perf_counter() - t0
+    return SourceResult(
+        source.name,
+        source.entity,
+        "loaded",
+        state.rows_read,
+        state.rows_loaded,
+        state.rows_quarantined,
+        seconds,
+        message,
+        state.rows_skipped,
+        unchanged=True,
+    )
+
+
+def _insert_run_rows(
+    con,
+    source: Source,
+    load_id: str,
+    started_at: datetime,
+    status: str,
+    read: int,
+    loaded: int,
+    quarantined: int,
+    sha: str | None,
+    headers: list[str],
+    message: str,
+    skipped: int,
+    data_load_id: str | None,
+) -> None:
+    """The run's row in etl_runs and the source's row in etl_sources."""
     con.execute(
         """insert into etl_runs values ($load_id, $source, $entity, $adapter, $location, $started, $finished,
            $status, $read, $loaded, $quarantined, $sha, $headers, $message, $skipped)""",
@@ -435,7 +713,7 @@ def _load_one(
             "sha": sha,
             "headers": headers,
             "message": message,
-            "skipped": ctx.skipped if status == "loaded" else 0,
+            "skipped": skipped,
         },
     )
     con.execute(
@@ -451,12 +729,3 @@ def _load_one(
             "data_load_id": data_load_id,
         },
     )
-    if status == "loaded":
-        say(
-            f"  {source.name}: {loaded:,} loaded, {quarantined:,} quarantined of {read:,} read in {seconds:.1f} s"
-            + (f" ({read / seconds:,.0f} rows/s)" if seconds > 0 and read else "")
-        )
-    else:
-        say(f"  {source.name}: FAILED: {message}")
-    skipped = ctx.skipped if status == "loaded" else 0
-    return SourceResult(source.name, source.entity, status, read, loaded, quarantined, seconds, message, skipped)

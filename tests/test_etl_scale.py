@@ -82,3 +82,179 @@ def test_the_profile_names_every_step_with_its_time_and_peak_memory(tmp_path):
     table = result.stderr.splitlines()
     assert table[0].split()[:2] == ["step", "name"] and table[-1].startswith("total")
     assert any(line.split()[:2] == ["model", "mart_incidents"] for line in table)
+
+
+# Incremental refresh --------------------------------------------------------------------------
+
+
+def _tables(con, schema: str) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where database_name = $d and not temporary order by 1",
+            {"d": schema},
+        ).fetchall()
+    ]
+
+
+def _differences(full_db: Path, incr_db: Path) -> list[str]:
+    """Every table of both builds, compared as multisets of rows; the load that loaded a row
+    (`load_id`) and the run's own bookkeeping (timings, messages, the incremental state) aside."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("attach $p as a (read_only)", {"p": str(full_db)})
+    con.execute("attach $p as b (read_only)", {"p": str(incr_db)})
+    problems = []
+    tables = _tables(con, "a")
+    if tables != _tables(con, "b"):
+        return [f"tables differ: {tables} vs {_tables(con, 'b')}"]
+    skip = {"etl_source_state", "etl_build_state"}
+    run_columns = "load_id, source, entity, adapter, location, status, rows_read, rows_loaded, rows_quarantined, "
+    run_columns += "input_sha256, headers, rows_skipped"
+    for table in tables:
+        if table in skip:
+            continue
+        cols = [r[0] for r in con.execute(f'describe a."{table}"').fetchall()]
+        if table == "etl_runs":
+            chosen = run_columns
+        else:
+            chosen = ", ".join(f'"{c}"' for c in cols if c != "load_id" or table in ("warehouse_meta",))
+        for x, y in (("a", "b"), ("b", "a")):
+            left, right = f'select {chosen} from {x}."{table}"', f'select {chosen} from {y}."{table}"'
+            n = con.execute(f"select count(*) from ({left} except all {right})").fetchone()[0]
+            if n:
+                problems.append(f"{table}: {n} rows of {x} not in {y}")
+    con.close()
+    return problems
+
+
+def test_incremental_runs_build_the_same_warehouse_as_full_runs(tmp_path):
+    """The same sequence of inputs, built full every time and incrementally: the same marts,
+    quarantine, history and change table, load bookkeeping aside."""
+    from datetime import UTC, datetime, timedelta
+
+    from etl.pipeline import run
+
+    config_path = write_corpus_sources(tmp_path / "in")
+    folder = config_path.parent
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    batches = sorted((folder / "sample").glob("cac_genai_*.xlsx"))
+    (folder / "sample" / batches[-1].name).rename(aside / batches[-1].name)
+    incidents = folder / "sample" / "incidents.csv"
+
+    def add_alias():
+        with open(folder / "provider_aliases.csv", "a", encoding="utf-8") as out:
+            out.write("zz_new,ZZ New,新公司,新公司有限公司,ZZ Newco,zz-new,CN\n")
+
+    steps = [
+        ("first build", lambda: None),
+        ("nothing changed", lambda: None),
+        ("nothing changed, again", lambda: None),
+        ("provider alias table changed", add_alias),
+        ("a new CAC batch", lambda: (aside / batches[-1].name).rename(folder / "sample" / batches[-1].name)),
+        ("incidents missing: kept from before", lambda: incidents.rename(aside / "incidents.csv")),
+        ("incidents back", lambda: (aside / "incidents.csv").rename(incidents)),
+        ("a batch dropped: its numbers delisted", lambda: batches[0].rename(aside / batches[0].name)),
+        ("nothing changed, next day", lambda: None),
+    ]
+    full_db, incr_db = tmp_path / "full" / "w.duckdb", tmp_path / "incr" / "w.duckdb"
+    start = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
+    kinds = []
+    for i, (what, change) in enumerate(steps):
+        change()
+        config = load_config(config_path)
+        now = start + timedelta(days=i // 3, hours=i)
+        a = run(config, full_db, say=lambda _m: None, now=now, full=True)
+        b = run(config, incr_db, say=lambda _m: None, now=now)
+        assert [s.status for s in a.sources] == [s.status for s in b.sources], what
+        kinds.append((b.incremental, sum(s.unchanged for s in b.sources)))
+        assert _differences(full_db, incr_db) == [], what
+    assert kinds[0] == (False, 0)
+    # Runs after the first start from the live warehouse; unchanged sources keep their rows.
+    assert all(incr for incr, _ in kinds[1:])
+    assert kinds[2][1] == len(load_config(config_path).sources)
+    assert 0 < kinds[3][1] < kinds[2][1]
+
+
+# Faults during an incremental run ---------------------------------------------------------------
+
+
+def _live_state(db: Path) -> tuple:
+    from tests.conftest import query
+
+    return (
+        query(db, "select load_id from warehouse_meta"),
+        query(db, "select count(*), count(distinct registration_id) from mart_registrations"),
+        query(db, "select count(*) from mart_incidents"),
+        query(db, "select count(*) from etl_runs"),
+    )
+
+
+def _strays(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name not in ("w.duckdb", "w.duckdb.lock"))
+
+
+def test_an_incremental_run_killed_or_out_of_space_leaves_the_live_warehouse_intact(tmp_path):
+    import os
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    config = write_corpus_sources(tmp_path / "in")
+    out = tmp_path / "out"
+    db = out / "w.duckdb"
+    assert run_cli("run", "--sources", str(config), "--db", str(db), "--quiet").returncode == 0
+    with open(config.parent / "provider_aliases.csv", "a", encoding="utf-8") as handle:
+        handle.write("zz_new,ZZ New,新公司,新公司有限公司,ZZ Newco,zz-new,CN\n")
+    before = _live_state(db)
+
+    # 1. SIGKILL once the incremental run has copied the live warehouse and is loading.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "etl", "run", "--sources", str(config), "--db", str(db)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in proc.stderr:
+        if line.startswith("[2/"):
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert _live_state(db) == before
+    assert any(name.startswith(".w.duckdb.build-") for name in _strays(out))  # what a kill leaves
+
+    # 2. A write failure: a file-size limit smaller than the copy of the live warehouse.
+    limit = db.stat().st_size // 2
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "run", "--sources", str(config), "--db", str(db), "--json"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+    )
+    assert result.returncode == 1, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["error"] == "environment"
+    assert "file-size limit" in summary["message"] and "live warehouse is unchanged" in summary["message"]
+    assert "Traceback" not in result.stderr
+    assert _live_state(db) == before
+    assert _strays(out) == []  # the killed run's leftovers too: removed under the lock
+
+    # 3. The next run completes, incrementally, with the alias change in.
+    result = run_cli("run", "--sources", str(config), "--db", str(db), "--json", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["incremental"] is True
+    from tests.conftest import query
+
+    assert query(db, "select count(*) from mart_providers where provider_id = 'zz_new'") == [(1,)]
+    assert _strays(out) == []
