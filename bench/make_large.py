@@ -3,7 +3,7 @@
     python bench/make_large.py --out bench/out/large --incidents 10000000 --registrations 200000 --consent 1000000
 
 Writes a CAC-layout generative-AI list (Chinese headers, UTF-8 CSV), canonical incidents and
-consent CSVs, and a sources.toml that loads them. Values are derived from hashes of the row
+consent CSVs, the provider alias table, and a sources.toml that loads them. Values are derived from hashes of the row
 number, so the files are the same on every run. About one row in 100,000 is deliberately
 flawed, so validation and quarantine do real work at scale.
 """
@@ -126,13 +126,22 @@ def make(out: Path, incidents: int, registrations: int, consent: int) -> Path:
             from range({consent}) as t(i)
         ) to '{out / "consent.csv"}' (header, delimiter ',')
     """)
+    aliases = Path(__file__).resolve().parents[1] / "data" / "provider_aliases.csv"
+    (out / "provider_aliases.csv").write_bytes(aliases.read_bytes())
+    (out / "genai_new.csv").unlink(missing_ok=True)
     (out / "sources.toml").write_text(
         """[[source]]
 name = "large_genai"
 entity = "registrations"
 adapter = "cac_genai"
 registry = "cac_genai"
-location = "genai.csv"
+location = "genai*.csv"  # bench_etl.py adds genai_new.csv to time a new batch
+
+[[source]]
+name = "large_aliases"
+entity = "provider_aliases"
+adapter = "canonical"
+location = "provider_aliases.csv"
 
 [[source]]
 name = "large_incidents"
