@@ -13,7 +13,9 @@ Models are then planned from the tables each one reads (core.sql.references), ne
 a model runs when a table it reads changed. A model that takes the load's id or time ($load_id,
 $loaded_at) or reads the previous build (prev_*) keeps history and runs every time; its output
 counts as changed for the models that read it only when a column other than load bookkeeping
-(`load_id`, `*_load_id`, `*_at`) differs from the previous build. Temporary models (int_*, not
+(`load_id`, `*_load_id`, `*_at`, `previous_*`) differs from the previous build; so a model that
+reads a history model must not carry those columns on (tests/test_etl_scale.py compares an
+incremental build with a full one on every table and would show it). Temporary models (int_*, not
 kept in the warehouse) run whenever a model that runs reads them.
 
 `--full` (or any doubt: another code version, no state in the live warehouse) builds from empty.
@@ -52,7 +54,8 @@ create table if not exists etl_source_state (
 );
 create table if not exists etl_build_state (code_fingerprint varchar);
 """
-BOOKKEEPING_COLUMN = re.compile(r"(^|_)load_id$|_at$")
+# Columns of a history model that carry the load's own bookkeeping or the previous build's values.
+BOOKKEEPING_COLUMN = re.compile(r"(^|_)load_id$|_at$|^previous_")
 
 
 @functools.cache

@@ -129,6 +129,10 @@ def _differences(full_db: Path, incr_db: Path) -> list[str]:
     return problems
 
 
+def _keep_header(src: Path, dst: Path) -> None:
+    dst.write_text(src.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+
+
 def test_incremental_runs_build_the_same_warehouse_as_full_runs(tmp_path):
     """The same sequence of inputs, built full every time and incrementally: the same marts,
     quarantine, history and change table, load bookkeeping aside."""
@@ -143,6 +147,7 @@ def test_incremental_runs_build_the_same_warehouse_as_full_runs(tmp_path):
     batches = sorted((folder / "sample").glob("cac_genai_*.xlsx"))
     (folder / "sample" / batches[-1].name).rename(aside / batches[-1].name)
     incidents = folder / "sample" / "incidents.csv"
+    cancellations = folder / "sample" / "cancellations.csv"
 
     def add_alias():
         with open(folder / "provider_aliases.csv", "a", encoding="utf-8") as out:
@@ -157,7 +162,9 @@ def test_incremental_runs_build_the_same_warehouse_as_full_runs(tmp_path):
         ("incidents missing: kept from before", lambda: incidents.rename(aside / "incidents.csv")),
         ("incidents back", lambda: (aside / "incidents.csv").rename(incidents)),
         ("a batch dropped: its numbers delisted", lambda: batches[0].rename(aside / batches[0].name)),
-        ("nothing changed, next day", lambda: None),
+        ("cancellations missing: kept", lambda: cancellations.rename(aside / "cancellations.csv")),
+        ("cancellations emptied: statuses change", lambda: _keep_header(aside / "cancellations.csv", cancellations)),
+        ("nothing changed, next day: previous_status moves on", lambda: None),
     ]
     full_db, incr_db = tmp_path / "full" / "w.duckdb", tmp_path / "incr" / "w.duckdb"
     start = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
@@ -169,6 +176,11 @@ def test_incremental_runs_build_the_same_warehouse_as_full_runs(tmp_path):
         a = run(config, full_db, say=lambda _m: None, now=now, full=True)
         b = run(config, incr_db, say=lambda _m: None, now=now)
         assert [s.status for s in a.sources] == [s.status for s in b.sources], what
+        if what.startswith("cancellations emptied"):
+            from tests.conftest import query
+
+            changed = "select count(*) from mart_registrations where previous_status is distinct from status"
+            assert query(full_db, changed)[0][0] > 0  # the next step then sees previous_status change
         kinds.append((b.incremental, sum(s.unchanged for s in b.sources)))
         assert _differences(full_db, incr_db) == [], what
     assert kinds[0] == (False, 0)
