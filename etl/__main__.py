@@ -54,8 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--profile",
         action="store_true",
-        help="print the time and peak memory (RSS) of each step on stderr: read, validate, each model, publish "
-        "(the --json summary always has the steps under 'profile')",
+        help="print the time and peak memory (RSS) of each step on stderr: read, type and validate, quarantine, "
+        "each model, publish (the --json summary always has the steps under 'profile')",
     )
 
     fetch = sub.add_parser(

@@ -294,25 +294,26 @@ def load_source(
         t0 = time.perf_counter()
         headers = raw.headers
         ctx.notes.extend(raw.notes)
-        with profile.step("validate_stage", source.name):
+        with profile.step("prestage", source.name):
             quarantined += quarantine_rejects(
                 ctx.con, raw.rejects, source=source.name, load_id=ctx.load_id, file=raw.file
             )
             select = adapter.prestage(ctx, raw)
             ctx.con.execute(f'create or replace temp view "pre_{source.name}" as {select}')
-            result = stage(
-                ctx.con,
-                source.entity,
-                f"pre_{source.name}",
-                raw_name,
-                source=source.name,
-                load_id=ctx.load_id,
-                run_date=run_date,
-                check_encoding=raw.encoding not in (None, "utf-8"),
-                decimal_separator=str(source.option("decimal_separator", ".")),
-            )
-            if raw.encoding not in (None, "utf-8"):
-                _keep_original_bytes(ctx, path, raw.file)
+        result = stage(
+            ctx.con,
+            source.entity,
+            f"pre_{source.name}",
+            raw_name,
+            source=source.name,
+            load_id=ctx.load_id,
+            run_date=run_date,
+            check_encoding=raw.encoding not in (None, "utf-8"),
+            decimal_separator=str(source.option("decimal_separator", ".")),
+            step=lambda label: profile.step(label, source.name),
+        )
+        if raw.encoding not in (None, "utf-8"):
+            _keep_original_bytes(ctx, path, raw.file)
         say(f"  validated and staged in {time.perf_counter() - t0:.1f} s")
         read += raw.rows + len(raw.rejects)
         loaded += result.loaded

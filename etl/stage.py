@@ -8,6 +8,9 @@ rule it broke and the raw record it came from.
 
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -374,6 +377,17 @@ def set_number_format(con: duckdb.DuckDBPyConnection, decimal_separator: str, ch
     con.execute(f"create or replace temp macro check_encoding() as {'true' if check_encoding else 'false'}")
 
 
+# What each staging statement is, for the profile: by the table it creates, updates or fills.
+_WRITES = re.compile(r"^\s*(create or replace temp table|insert into|update)\s+(\w+)", re.I | re.M)
+STEP_LABELS = {
+    "create __checked": "type_validate",
+    "create __dups": "duplicate_keys",
+    "update __checked": "duplicate_keys",
+    "insert quarantine": "quarantine",
+    "insert key_normalisations": "key_normalise",
+}
+
+
 def stage(
     con: duckdb.DuckDBPyConnection,
     entity_name: str,
@@ -385,15 +399,20 @@ def stage(
     run_date: date,
     check_encoding: bool = True,
     decimal_separator: str = ".",
+    step: Callable[[str], contextlib.AbstractContextManager] | None = None,
 ) -> StageResult:
     """Type and validate `prestaged`; append good rows to the stg table and the rest to quarantine,
-    by running etl/sql/staging/stg_<entity>.sql."""
+    by running etl/sql/staging/stg_<entity>.sql. `step(label)`: a context that times each
+    statement (etl.profile), labelled by what it writes (STEP_LABELS)."""
     con.execute(f"create or replace temp view prestaged as select * from {q(prestaged)}")
     con.execute(f"create or replace temp view raw_input as select * from {q(raw_table)}")
     set_number_format(con, decimal_separator, check_encoding)
     params = {"source": source, "load_id": load_id, "run_date": run_date}
     for statement in duckdb.extract_statements(sql.load(staging_path(entity_name))):
-        con.execute(statement, {k: v for k, v in params.items() if k in statement.named_parameters})
+        target = _WRITES.search(statement.query)
+        label = STEP_LABELS.get(f"{target[1].split()[0].lower()} {target[2].lower()}", "stage") if target else "stage"
+        with step(label) if step else contextlib.nullcontext():
+            con.execute(statement, {k: v for k, v in params.items() if k in statement.named_parameters})
     loaded, quarantined = con.execute(
         "select count(*) filter (where __errors is null), count(*) filter (where __errors is not null) from __checked"
     ).fetchone()
