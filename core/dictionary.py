@@ -100,6 +100,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "batch": ("Batch", "批次"),
     "remarks": ("Remarks", "备注"),
     "cancellation_notice": ("Cancellation notice", "注销公告"),
+    "cancelled_date_basis": ("Cancellation date inferred from", "注销日期推定依据"),
     "filed_date_note": ("Date note", "日期备注"),
     # Incidents
     "incident_id": ("Incident", "事件编号"),
@@ -171,6 +172,7 @@ MEANINGS: dict[str, tuple[str, str, str]] = {
     "batch": ("varchar", "Publication batch: the month in the official title, e.g. 2025-12", "公布批次：官方标题中的月份，如 2025-12"),
     "status": ("varchar", "Status: active / cancelled (registrations); open / closed … (incidents)", "状态：有效/已注销（备案）；进行中/已结束等（事件）"),
     "cancelled_date": ("date", "When the number was cancelled", "编号注销日期"),
+    "cancelled_date_basis": ("varchar", "Empty when cancelled_date is published; else where it was inferred from: 'batch 2024-08' (the first batch listing the number cancelled) or 'load <id>' (the first load that saw it cancelled)", "注销日期为公布日期时为空；否则说明推定来源：“batch 2024-08”（首次列为已注销的批次）或“load <编号>”（首次发现已注销的加载批次）"),
     "cancellation_notice": ("varchar", "The cancellation notice that names the number", "载明该编号的注销公告"),
     "remarks": ("varchar", "备注 text: renames, cancellations", "备注原文：更名、注销等"),
     "notice": ("varchar", "Notice title or reference", "公告标题或文号"),

@@ -19,7 +19,8 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
     "mart_registrations": (
         "registration_id", "registry", "registries", "kind", "service_name", "latest_service_name",
         "provider_name", "provider_role", "jurisdiction_code", "category", "filed_date", "filed_date_note",
-        "batch", "status", "cancelled_date", "cancellation_notice", "remarks", "source_file", "jurisdiction_name",
+        "batch", "status", "cancelled_date", "cancelled_date_basis", "cancellation_notice", "remarks", "source_file",
+        "jurisdiction_name",
         "jurisdiction_name_en",
     ),
     "mart_registrations_delisted": (

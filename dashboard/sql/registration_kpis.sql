@@ -1,10 +1,9 @@
 -- Registration headline numbers for the period and the previous period of equal length:
--- active at the period end (filed − cancelled), new filings and cancellations within it.
+-- active at the period end (_active_on), new filings and cancellations within it.
 with registrations as (
     select
         filed_date,
         cancelled_date,
-        status,
     from mart_registrations
     where true
         -- include: _registration_scope
@@ -14,19 +13,43 @@ with registrations as (
         -- end include: _registration_scope
 ),
 
-final as (
+period_ends as (
+    select 'current' as period, $end_date::date as active_on
+    union all
+    select 'previous' as period, $prev_end_date::date as active_on
+),
+
+active as (
     select
-        count(*) filter (
-            where filed_date <= $end_date and (status = 'active' or cancelled_date > $end_date)
-        ) as active_count,
-        count(*) filter (
-            where filed_date <= $prev_end_date and (status = 'active' or cancelled_date > $prev_end_date)
-        ) as prev_active_count,
+        count(*) filter (where period_ends.period = 'current') as active_count,
+        count(*) filter (where period_ends.period = 'previous') as prev_active_count,
+    from registrations
+    join period_ends on
+        -- include: _active_on
+        filed_date <= active_on
+        and (cancelled_date is null or cancelled_date > active_on)
+        -- end include: _active_on
+),
+
+flows as (
+    select
         count(*) filter (where filed_date between $start_date and $end_date) as new_count,
         count(*) filter (where filed_date between $prev_start_date and $prev_end_date) as prev_new_count,
         count(*) filter (where cancelled_date between $start_date and $end_date) as cancelled_count,
         count(*) filter (where cancelled_date between $prev_start_date and $prev_end_date) as prev_cancelled_count,
     from registrations
+),
+
+final as (
+    select
+        active.active_count,
+        active.prev_active_count,
+        flows.new_count,
+        flows.prev_new_count,
+        flows.cancelled_count,
+        flows.prev_cancelled_count,
+    from active
+    cross join flows
 )
 
 select * from final

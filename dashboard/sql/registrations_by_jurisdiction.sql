@@ -5,7 +5,7 @@ with registrations as (
         jurisdiction_code,
         filed_date,
         cancelled_date,
-        status,
+        $end_date::date as active_on,
     from mart_registrations
     where filed_date <= $end_date
         -- include: _registration_scope
@@ -19,7 +19,13 @@ counts as (
     select
         jurisdiction_code,
         count(*) filter (where filed_date >= $start_date) as filing_count,
-        count(*) filter (where status = 'active' or cancelled_date > $end_date) as active_count,
+        count(*) filter (
+            where
+                -- include: _active_on
+                filed_date <= active_on
+                and (cancelled_date is null or cancelled_date > active_on)
+                -- end include: _active_on
+        ) as active_count,
     from registrations
     group by all
 ),

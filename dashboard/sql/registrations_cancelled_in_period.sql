@@ -24,6 +24,7 @@ final as (
         category,
         filed_date,
         cancelled_date,
+        cancelled_date_basis,
         cancellation_notice,
         remarks,
     from registrations

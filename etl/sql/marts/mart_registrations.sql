@@ -36,13 +36,27 @@ still_listed as (
     left join previous_rows on previous_rows.registration_id = current_rows.registration_id
 ),
 
+dated as (
+    -- A number cancelled with no date anywhere counts as cancelled from the load that first saw
+    -- it cancelled (status_changed_at), and says so.
+    select
+        * replace (
+            coalesce(cancelled_date, case when status = 'cancelled' then status_changed_at::date end) as cancelled_date,
+            case
+                when cancelled_date is null and status = 'cancelled' then 'load ' || status_changed_load_id
+                else cancelled_date_basis
+            end as cancelled_date_basis
+        ),
+    from still_listed
+),
+
 final as (
     select
-        still_listed.*,
+        dated.*,
         jurisdictions.name_zh as jurisdiction_name,
         jurisdictions.name_en as jurisdiction_name_en,
-    from still_listed
-    left join jurisdictions on jurisdictions.code = still_listed.jurisdiction_code
+    from dated
+    left join jurisdictions on jurisdictions.code = dated.jurisdiction_code
 )
 
 select * from final
