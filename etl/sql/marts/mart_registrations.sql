@@ -31,7 +31,13 @@ still_listed as (
                 then $loaded_at::timestamptz
             else previous_rows.status_changed_at
         end as status_changed_at,
-        previous_rows.status as previous_status,
+        -- The status before the last change: carried over while the status stays the same, so a
+        -- re-run on unchanged inputs keeps it (empty for a number never seen in another status).
+        case
+            when previous_rows.registration_id is null then null
+            when previous_rows.status is distinct from current_rows.status then previous_rows.status
+            else previous_rows.previous_status
+        end as previous_status,
     from current_rows
     left join previous_rows on previous_rows.registration_id = current_rows.registration_id
 ),
