@@ -63,6 +63,8 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
     "stg_incidents": ("source", "source_file"),
     "stg_consent": ("source", "source_file"),
     "stg_provider_aliases": ("source", "source_file"),
+    # The regulator's announced totals (entity official_totals): official_totals_reconciliation.sql.
+    "stg_official_totals": ("date", "list", "filed", "registered", "source_url", "note", "source", "source_file"),
 }  # fmt: skip
 
 
@@ -255,9 +257,32 @@ PROVIDER_ALIASES_ENTITY = Entity(
     ),
 )
 
+# A regulator's announced cumulative totals for a list, to reconcile the batches against.
+OFFICIAL_TOTALS_ENTITY = Entity(
+    name="official_totals",
+    stg_table="stg_official_totals",
+    key=("date", "list"),
+    min_date="2015-01-01",
+    columns=(
+        Column("date", "date", True, "the date the totals are as of"),
+        Column("list", "varchar", True, "the list they count, as a `registry`: `cac_genai`"),
+        Column("filed", "bigint", False, "cumulative filings (备案) announced; empty when none was announced"),
+        Column("registered", "bigint", False, "cumulative registrations (登记) announced; empty when none was"),
+        Column("source_url", "varchar", False, "where the figures were published"),
+        Column("note", "varchar", False, "who reported them, and what to know about them"),
+    ),
+)
+
 ENTITIES: dict[str, Entity] = {
     e.name: e
-    for e in (REGISTRATIONS_ENTITY, CANCELLATIONS_ENTITY, INCIDENTS_ENTITY, CONSENT_ENTITY, PROVIDER_ALIASES_ENTITY)
+    for e in (
+        REGISTRATIONS_ENTITY,
+        CANCELLATIONS_ENTITY,
+        INCIDENTS_ENTITY,
+        CONSENT_ENTITY,
+        PROVIDER_ALIASES_ENTITY,
+        OFFICIAL_TOTALS_ENTITY,
+    )
 }
 
 # Columns every staged row carries besides the entity's own.

@@ -50,6 +50,7 @@ FILES = (
     "incidents.csv",
     "consent_gaps.csv",
     "by_jurisdiction.csv",
+    "official_totals.csv",  # the lists against the regulator's announced totals in the period
     "columns.csv",  # the data dictionary of every file here (core/dictionary.py)
     "manifest.csv",
 )
@@ -73,6 +74,7 @@ TABLE_QUERIES = {
     "incidents.csv": "incidents_in_period",
     "consent_gaps.csv": "consent_gap_services",  # the Consent page's gap list, all of it
     "by_jurisdiction.csv": "period_counts_by_jurisdiction",
+    "official_totals.csv": "official_totals_reconciliation",
 }
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed entry time: the same inputs give the same ZIP bytes
 BATCH_ROWS = 16_384  # rows per Arrow batch: the most this writer holds as Python values at once

@@ -146,6 +146,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "这是首次加载：所有编号均为新增。",
     ),
     "change_filter": ("Change type", "变化类型"),
+    "official_title": ("Against the official totals", "与官方公布总数对照"),
+    "official_intro": (
+        "For each date on which the regulator announced cumulative totals: the unique filings and "
+        "registrations of the batches published up to that date (a batch counts when none of its entries "
+        "is dated later), the official figure and the difference (lists − official). National figures: "
+        "the jurisdiction and provider filters do not apply.",
+        "对监管机构公布累计总数的每个日期：截至该日已公布批次中去重后的备案与登记数（批次中没有晚于该日的条目即计入）、"
+        "官方数字及差额（清单 − 官方）。全国数字：属地和主体筛选不适用。",
+    ),
+    "official_explain": (
+        "A difference can come from entries published late in a later batch (often marked 补登), numbers "
+        "cancelled before the announcement, numbers listed twice or in the other part of a list, or the "
+        "regulator counting on a different day than its list.",
+        "差额可能来自在之后批次中补充公布的条目（常注明“补登”）、公告前已注销的编号、重复列出或列在清单另一部分的编号，"
+        "或官方统计口径日期与清单不同。",
+    ),
+    "official_none": (
+        'No official totals in this period. Load them as a source with entity = "official_totals".',
+        '该时间段没有官方总数。可将其作为 entity = "official_totals" 的数据源加载。',
+    ),
     "no_registrations": ("No registrations match these filters.", "没有符合筛选条件的备案。"),
     # Violations
     "violations_intro": (

@@ -133,6 +133,12 @@ def registrations_by_jurisdiction(f: Filters, path: Path | None = None) -> pd.Da
     return fetch("registrations_by_jurisdiction", f.params(), path)
 
 
+def official_totals_reconciliation(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    """Each official date in the period: the lists' cumulative filings and registrations against
+    the regulator's announced totals (national: only the list filter applies)."""
+    return fetch("official_totals_reconciliation", f.params(), path)
+
+
 def registrations_by_category(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("registrations_by_category", f.params(), path)
 

@@ -126,8 +126,9 @@ def _typed_expr(entity: Entity, column: str, ctype: str, decimal_separator: str 
     raw = q(column)
     parse = NUMBER_PARSERS[decimal_separator]
     if column in entity.key:
-        # Look-alike keys (full-width, zero-width, BOM, no-break spaces) are one key.
-        return f"normalize_key({raw})"
+        # Look-alike keys (full-width, zero-width, BOM, no-break spaces) are one key; a date in
+        # a key (official_totals) is parsed after normalising.
+        return f"parse_date(normalize_key({raw}))" if ctype == "date" else f"normalize_key({raw})"
     if ctype == "date":
         return f"parse_date({raw})"
     if ctype == "bigint":

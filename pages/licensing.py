@@ -23,6 +23,19 @@ def _jurisdiction_label(row: object) -> str:
     return str(name) if isinstance(name, str) else (row.jurisdiction_code or t("unknown"))  # type: ignore[attr-defined]
 
 
+def official_totals_section() -> None:
+    """Against the official totals: the lists' cumulative counts at each official date."""
+    st.subheader(t("official_title"))
+    rows = cached(queries.official_totals_reconciliation, f)
+    if rows.empty:
+        st.info(t("official_none"))
+        return
+    st.caption(t("official_intro"))
+    ui.table(rows, key="lic_official_table")
+    st.caption(t("official_explain"))
+    ui.download(rows, "official_totals_reconciliation", "lic_official", t)
+
+
 try:
     kpi = cached(queries.registration_kpis, f)
     providers = cached(queries.top_providers, f, 20)
@@ -214,5 +227,7 @@ try:
         rows = cached(queries.registration_changes_rows, f, change_type or "", 200)
         ui.table(rows, key="lic_changes_table", height=300)
         ui.download(rows, "registration_changes", "lic_changes", t)
+
+    official_totals_section()
 except WarehouseMissing as exc:
     ui.warehouse_missing(exc, t)
