@@ -35,7 +35,7 @@ from dashboard import queries
 from dashboard.export import write_csv_batches
 from dashboard.filters import Filters, current_date, month_bounds, quarter_bounds
 from dashboard.i18n import translator
-from dashboard.kpis import overview_kpis
+from dashboard.kpis import kpi_label, overview_kpis
 
 CATEGORIES = INCIDENT_CATEGORIES  # the shared vocabulary (app.py uses it too); pages read it here
 
@@ -335,8 +335,8 @@ def _summary_table(filters: Filters, path: Path) -> pa.Table:
     rows = [
         {
             "kpi": k.key,
-            "label_en": en(k.key),
-            "label_zh": zh(k.key),
+            "label_en": kpi_label(k, en),
+            "label_zh": kpi_label(k, zh),
             "value_column": k.column,
             "value": k.value,
             "previous_value": k.previous,

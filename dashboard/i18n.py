@@ -97,6 +97,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_penalties": ("Total penalties (CNY)", "罚款总额（人民币）"),
     "kpi_consent": ("Consent coverage (record-weighted)", "同意覆盖率（按记录加权）"),
     "kpi_penalties_n": ("{n} actions with a CNY penalty", "{n} 项人民币罚款"),
+    "imprecise_left_out": (
+        "{n} records dated only to a year, a range or open-ended are left out of this monthly chart "
+        "(never drawn as January); they are counted in the totals.",
+        "{n} 条仅知年份、区间或起始年份的记录未计入本月度图（不会画作 1 月）；总数中已计入。",
+    ),
+    "penalties_total": ("Total penalties, per currency", "罚款总额（按币种）"),
+    "kpi_penalties_in": ("Total penalties ({currency})", "罚款总额（{currency}）"),
+    "kpi_penalties_in_n": ("{n} actions with a {currency} penalty", "{n} 项以 {currency} 计的罚款"),
     "kpi_consent_n": ("N = {n} datasets with known counts", "N = {n} 个已知数量的数据集"),
     "overview_trends": ("Trends", "趋势"),
     "trend_filings": ("New filings per month (count)", "每月新增备案（件）"),

@@ -164,6 +164,11 @@ def incident_kpis(f: Filters, path: Path | None = None) -> dict[str, Any]:
     return fetch("incident_kpis", _period(f), path).to_dict("records")[0]
 
 
+def penalties_by_currency(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    """Penalty totals per currency present (period and previous period); never converted."""
+    return fetch("penalties_by_currency", _period(f), path)
+
+
 def incidents_by_month(f: Filters, breakdown: str = "category", path: Path | None = None) -> pd.DataFrame:
     if breakdown not in INCIDENT_BREAKDOWNS:
         raise ValueError(f"unknown breakdown {breakdown!r}")
@@ -172,6 +177,11 @@ def incidents_by_month(f: Filters, breakdown: str = "category", path: Path | Non
 
 def incidents_by_jurisdiction(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("incidents_by_jurisdiction", _period(f), path)
+
+
+def incidents_month_unknown(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    """Records the monthly charts leave out (date known only to the year, a range, open), by precision."""
+    return fetch("incidents_month_unknown", _period(f), path)
 
 
 def penalties_by_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
