@@ -39,7 +39,11 @@ def current_date() -> date:
 
 
 # URL keys, one per filter. Short, because people paste these links into chats and mail.
-URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat")
+URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat", "show")
+# Drill-down (`show`): which records a KPI counted, for the Explorer to list exactly those.
+# active / new / cancelled registrations (at the period end, filed in it, cancelled in it);
+# incident / enforcement records in the period; penalty-<CCY> actions with a penalty in CCY.
+_SHOW = re.compile(r"^(active|new|cancelled|incident|enforcement|penalty-[A-Z]{3}|penalty-unknown)$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Filters:
     registries: tuple[str, ...] = ()
     provider: str = ""
     categories: tuple[str, ...] = ()  # incident categories (violations page focus)
+    show: str = ""  # drill-down: the records a KPI counted (_SHOW); only the Explorer reads it
     lang: str = "en"
     today: date = field(default_factory=current_date, compare=False)
 
@@ -100,6 +105,7 @@ class Filters:
             self.registries,
             self.provider,
             self.categories,
+            self.show,
             self.lang,
             self.today,
         )
@@ -248,6 +254,11 @@ def parse_query_params(
     registries = vocab_list("reg", known_registries)
     categories = vocab_list("cat", known_categories)
 
+    show = (first("show") or "").strip()
+    if show and not _SHOW.match(show):
+        notices.append(("show", show[:20]))
+        show = ""
+
     provider = (first("q") or "").strip()
     if len(provider) > MAX_PROVIDER_QUERY:
         notices.append(("q", provider[:20] + "…"))
@@ -261,6 +272,7 @@ def parse_query_params(
         registries=registries,
         provider=provider,
         categories=categories,
+        show=show,
         lang=lang,
         today=today,
     )
@@ -285,4 +297,6 @@ def to_query_params(f: Filters) -> dict[str, str]:
         qp["q"] = f.provider
     if f.categories:
         qp["cat"] = ",".join(f.categories)
+    if f.show:
+        qp["show"] = f.show
     return qp

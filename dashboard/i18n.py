@@ -102,6 +102,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "(never drawn as January); they are counted in the totals.",
         "{n} 条仅知年份、区间或起始年份的记录未计入本月度图（不会画作 1 月）；总数中已计入。",
     ),
+    "open_records": ("The records behind this figure →", "查看该数字对应的记录 →"),
+    "drilldown_active": (
+        "Showing exactly the records behind “{what}”: the row count equals the figure.",
+        "仅显示“{what}”所统计的记录：行数与该数字相同。",
+    ),
+    "drilldown_clear": ("Show all records", "显示全部记录"),
     "penalties_total": ("Total penalties, per currency", "罚款总额（按币种）"),
     "kpi_penalties_in": ("Total penalties ({currency})", "罚款总额（{currency}）"),
     "kpi_penalties_in_n": ("{n} actions with a {currency} penalty", "{n} 项以 {currency} 计的罚款"),

@@ -16,6 +16,14 @@ import pandas as pd
 from dashboard import queries
 from dashboard.filters import Filters
 
+DRILLDOWNS = {
+    "kpi_active": "active",
+    "kpi_new": "new",
+    "kpi_cancelled": "cancelled",
+    "kpi_incidents": "incident",
+    "kpi_enforcement": "enforcement",
+}
+
 
 @dataclass(frozen=True)
 class Kpi:
@@ -32,6 +40,14 @@ class Kpi:
 
     def as_row(self) -> dict:
         return asdict(self)
+
+    @property
+    def drilldown(self) -> str:
+        """The Explorer drill-down (Filters.show) listing exactly the records this figure counts;
+        "" when the figure is not a count of listable records (consent coverage)."""
+        if self.currency:
+            return f"penalty-{self.currency}"
+        return DRILLDOWNS.get(self.key, "")
 
 
 def _num(value: object) -> float | None:
@@ -75,7 +91,7 @@ def penalty_kpis(filters: Filters, path: Path | None = None) -> list[Kpi]:
     has_prev = filters.previous() is not None
     rows = queries.penalties_by_currency(filters, path)
     if rows.empty:
-        return [_kpi("kpi_penalties", "penalty_cny", 0, 0, has_prev, "violations", n=0)]
+        return [replace(_kpi("kpi_penalties", "penalty_cny", 0, 0, has_prev, "violations", n=0), currency="CNY")]
     out = []
     for row in rows.itertuples():
         code = str(row.penalty_currency)

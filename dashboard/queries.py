@@ -249,7 +249,7 @@ def _search_params(kind: str, f: Filters, search: str) -> dict[str, Any]:
     if kind not in SEARCHES:
         raise ValueError(f"unknown search {kind!r}")
     # Incidents carry the category filter too (_period adds it).
-    return {**(_period(f) if kind == "incidents" else f.params()), "search": _search(search)}
+    return {**(_period(f) if kind == "incidents" else f.params()), "search": _search(search), "show": f.show}
 
 
 def search_count(kind: str, f: Filters, search: str = "", path: Path | None = None) -> int:

@@ -23,7 +23,7 @@ from dashboard.filters import (
     to_query_params,
 )
 
-K_LANG, K_PERIOD, K_FROM, K_TO, K_JUR, K_REG, K_Q, K_CAT = (
+K_LANG, K_PERIOD, K_FROM, K_TO, K_JUR, K_REG, K_Q, K_CAT, K_SHOW = (
     "f_lang",
     "f_period",
     "f_from",
@@ -32,6 +32,7 @@ K_LANG, K_PERIOD, K_FROM, K_TO, K_JUR, K_REG, K_Q, K_CAT = (
     "f_reg",
     "f_q",
     "f_cat",
+    "f_show",
 )
 _WRITTEN = "_url_written"
 _SYNCED = "_url_synced"
@@ -51,6 +52,7 @@ def _load_widgets(f: Filters) -> None:
     ss[K_REG] = list(f.registries)
     ss[K_Q] = f.provider
     ss[K_CAT] = list(f.categories)
+    ss[K_SHOW] = f.show
 
 
 def apply_url(
@@ -124,6 +126,7 @@ def current_filters() -> Filters:
         registries=tuple(sorted(ss.get(K_REG, []))),
         provider=(ss.get(K_Q) or "").strip()[:100],
         categories=tuple(sorted(ss.get(K_CAT, []))),
+        show=ss.get(K_SHOW) or "",
         lang=ss.get(K_LANG, "en"),
     )
     period = ss.get(K_PERIOD, DEFAULT_PERIOD)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -273,12 +274,26 @@ def kpi_card(kpi: Kpi, t: Callable[..., str], lang: str, days: int | None) -> No
             label=t("open_page", page=t(BY_KEY[kpi.page].title_key)),
             query_params=_link_params(),
         )
+        if kpi.drilldown:
+            records_link(kpi.drilldown, t)
+
+
+def records_link(show: str, t: Callable[..., str]) -> None:
+    """A link to the Explorer listing exactly the records a figure counts (URL `show`)."""
+    from dashboard.filters import to_query_params
+
+    st.page_link(
+        BY_KEY["explorer"].file,
+        label=t("open_records"),
+        query_params=to_query_params(replace(state.filters(), show=show)),
+        icon=":material/table_rows:",
+    )
 
 
 def _link_params() -> dict[str, str]:
     from dashboard.filters import to_query_params
 
-    return to_query_params(state.filters())
+    return to_query_params(replace(state.filters(), show=""))
 
 
 def imprecise_dates_note(counts: pd.DataFrame, t: Callable[..., str], *, penalties: bool = False) -> None:

@@ -41,9 +41,18 @@ try:
     providers = cached(queries.top_providers, f, 20)
     top10 = providers.head(10)["share_pct"].sum() if len(providers) else None
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("kpi_active"), format_value("active_count", kpi["active_count"]), border=True)
-    c2.metric(t("kpi_new"), format_value("new_count", kpi["new_count"]), border=True)
-    c3.metric(t("kpi_cancelled"), format_value("cancelled_count", kpi["cancelled_count"]), border=True)
+    for column, (key, value_column, show) in zip(
+        (c1, c2, c3),
+        (
+            ("kpi_active", "active_count", "active"),
+            ("kpi_new", "new_count", "new"),
+            ("kpi_cancelled", "cancelled_count", "cancelled"),
+        ),
+        strict=True,
+    ):
+        with column:
+            st.metric(t(key), format_value(value_column, kpi[value_column]), border=True)
+            ui.records_link(show, t)
     c4.metric(
         t("providers_active"),
         format_value("provider_count", int(providers["provider_count"].iloc[0]) if len(providers) else 0),

@@ -57,7 +57,7 @@ def test_a_query_file_runs_as_written_when_pasted_into_duckdb(sample_db):
 
     f = Filters(period="all", start=None, end=None, jurisdictions=("CN-BJ",), today=date(2026, 11, 1))
     text = (DASHBOARD_SQL / "registrations_page_count.sql").read_text(encoding="utf-8")
-    params = {**f.params(), "search": ""}
+    params = {**f.params(), "search": "", "show": ""}
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         pasted = con.execute(text, {k: params[k] for k in sql.parameters(text)}).fetchone()[0]

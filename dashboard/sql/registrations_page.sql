@@ -14,8 +14,20 @@ select
     cancelled_date,
     batch,
     source_file,
-from mart_registrations
-where ($is_all_time or filed_date between $start_date and $end_date)
+from (select *, $end_date::date as active_on from mart_registrations) as registrations
+where
+    -- The drill-down from a KPI card (Filters.show, URL `show`): active at the period end,
+    -- cancelled in it, or by default filed in it (the "new filings" KPI).
+    case $show
+        when 'active' then (
+            -- include: _active_on
+            filed_date <= active_on
+            and (cancelled_date is null or cancelled_date > active_on)
+            -- end include: _active_on
+        )
+        when 'cancelled' then cancelled_date between $start_date and $end_date
+        else ($is_all_time or filed_date between $start_date and $end_date)
+    end
     -- include: _registration_scope
     and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
     and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
