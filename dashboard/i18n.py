@@ -181,6 +181,14 @@ TEXT: dict[str, tuple[str, str]] = {
         '该时间段没有官方总数。可将其作为 entity = "official_totals" 的数据源加载。',
     ),
     "no_registrations": ("No registrations match these filters.", "没有符合筛选条件的备案。"),
+    "no_known_coverage": (
+        "No dataset in these filters declares whether its records were consented to.",
+        "筛选范围内没有数据集申报其记录的同意情况。",
+    ),
+    "no_active": (
+        "No registration in these filters is active at the end of the period.",
+        "筛选范围内没有期末有效的备案。",
+    ),
     # Violations
     "violations_intro": (
         "Incidents reported about AI services, and enforcement actions by regulators.",
