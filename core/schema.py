@@ -226,9 +226,66 @@ PROVIDER_ALIASES_ENTITY = Entity(
     ),
 )
 
+# The fields of a registration a sector rule can look at (mart_registration_sectors).
+SECTOR_RULE_FIELDS = ("service_name", "provider_name", "purpose", "products", "category")
+# The sectors of the seed rules (data/sector_rules.csv), in the order the app lists them. A rule
+# may name another sector (a lowercase key); the app then shows the key as its label.
+SECTORS = (
+    "healthcare",
+    "education",
+    "finance",
+    "government_public",
+    "legal",
+    "customer_service",
+    "ecommerce_retail",
+    "media_content",
+    "transport_automotive",
+    "manufacturing_industry",
+    "energy",
+    "telecoms",
+    "general_purpose",
+)
+UNCLASSIFIED = "unclassified"
+# Ownership types of a provider (mart_provider_ownership), each decided by one stated basis.
+OWNERSHIP_TYPES = ("central_soe", "university", "research_institute", "other_enterprise")
+
+SECTOR_RULES_ENTITY = Entity(
+    name="sector_rules",
+    stg_table="stg_sector_rules",
+    key=("sector", "field", "pattern"),
+    columns=(
+        Column("sector", "varchar", True, "Sector key the rule tags: healthcare, finance …"),
+        Column("field", "varchar", True, "Registration field the rule reads: " + " / ".join(SECTOR_RULE_FIELDS)),
+        Column("pattern", "varchar", True, "Text that must appear in the field (any case, Chinese or English)"),
+        Column("priority", "bigint", True, "Of the rules that fire on a registration, only the highest priority counts"),
+        Column("note", "varchar", False, "Why the rule is there"),
+    ),
+)
+
+CENTRAL_ENTERPRISES_ENTITY = Entity(
+    name="central_enterprises",
+    stg_table="stg_central_enterprises",
+    key=("group_name",),
+    min_date="2003-01-01",
+    columns=(
+        Column("group_name", "varchar", True, "Group name as SASAC lists it: 中国电信集团有限公司"),
+        Column("other_names", "varchar[]", False, "Alternative and short names, subsidiaries' names: 中国电信; 天翼"),
+        Column("source_url", "varchar", True, "Where the list was published"),
+        Column("as_of", "date", True, "Date of the published list"),
+    ),
+)
+
 ENTITIES: dict[str, Entity] = {
     e.name: e
-    for e in (REGISTRATIONS_ENTITY, CANCELLATIONS_ENTITY, INCIDENTS_ENTITY, CONSENT_ENTITY, PROVIDER_ALIASES_ENTITY)
+    for e in (
+        REGISTRATIONS_ENTITY,
+        CANCELLATIONS_ENTITY,
+        INCIDENTS_ENTITY,
+        CONSENT_ENTITY,
+        PROVIDER_ALIASES_ENTITY,
+        SECTOR_RULES_ENTITY,
+        CENTRAL_ENTERPRISES_ENTITY,
+    )
 }
 
 # Columns every staged row carries besides the entity's own.
