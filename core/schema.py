@@ -257,7 +257,7 @@ SECTOR_RULES_ENTITY = Entity(
         Column("sector", "varchar", True, "Sector key the rule tags: healthcare, finance …"),
         Column("field", "varchar", True, "Registration field the rule reads: " + " / ".join(SECTOR_RULE_FIELDS)),
         Column("pattern", "varchar", True, "Text that must appear in the field (any case, Chinese or English)"),
-        Column("priority", "bigint", True, "Of the rules that fire on a registration, only the highest priority counts"),
+        Column("priority", "bigint", True, "Of the rules firing on a registration, only the highest priority counts"),
         Column("note", "varchar", False, "Why the rule is there"),
     ),
 )

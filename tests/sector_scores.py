@@ -92,7 +92,7 @@ def unclassified_share(db: Path, registry: str = "cac_genai") -> tuple[int, int]
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.0f}%"
+    return "–" if x is None else f"{100 * x:.1f}%"
 
 
 def main(argv: list[str]) -> int:

@@ -24,7 +24,7 @@ field_texts as (
     union all
     select registration_id, 'service_name' as field, latest_service_name as text
     from registrations
-    where latest_service_name is distinct from service_name
+    where latest_service_name <> service_name
     union all
     select registration_id, 'provider_name' as field, provider_name as text from registrations
     union all
