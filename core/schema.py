@@ -43,6 +43,10 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
         "kind", "category", "jurisdiction_code", "jurisdiction_name", "jurisdiction_name_en", "coverage_status",
         "coverage_pct", "audit_quarter_date",
     ),
+    # Sector tags and ownership types (issue 14): the sector and ownership filters, the Licensing
+    # page's sector and ownership charts, the Explorer.
+    "mart_registration_sectors": ("registration_id", "sector"),
+    "mart_provider_ownership": ("provider_name", "ownership_type", "ownership_basis", "sasac_group"),
     # Read by dashboard.queries.provider_aliases when the build has it.
     "mart_provider_aliases": ("provider_id", "alias", "alias_kind"),
     "ref_jurisdictions": ("code", "name_zh", "name_en", "country"),

@@ -39,7 +39,7 @@ def current_date() -> date:
 
 
 # URL keys, one per filter. Short, because people paste these links into chats and mail.
-URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat")
+URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat", "sector", "own")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class Filters:
     registries: tuple[str, ...] = ()
     provider: str = ""
     categories: tuple[str, ...] = ()  # incident categories (violations page focus)
+    sectors: tuple[str, ...] = ()  # registration sectors (mart_registration_sectors)
+    ownership: tuple[str, ...] = ()  # provider ownership types (mart_provider_ownership)
     lang: str = "en"
     today: date = field(default_factory=current_date, compare=False)
 
@@ -69,6 +71,8 @@ class Filters:
             "jurisdictions": list(self.jurisdictions),
             "registries": list(self.registries),
             "provider": self.provider.strip().lower(),
+            "sectors": list(self.sectors),
+            "ownership": list(self.ownership),
         }
 
     def previous(self) -> Filters | None:
@@ -100,6 +104,8 @@ class Filters:
             self.registries,
             self.provider,
             self.categories,
+            self.sectors,
+            self.ownership,
             self.lang,
             self.today,
         )
@@ -181,6 +187,8 @@ def parse_query_params(
     known_jurisdictions: Iterable[str] | None = None,
     known_registries: Iterable[str] | None = None,
     known_categories: Iterable[str] | None = None,
+    known_sectors: Iterable[str] | None = None,
+    known_ownership: Iterable[str] | None = None,
     today: date | None = None,
 ) -> ParseResult:
     """URL -> Filters. Unknown values are dropped and listed in notices; nothing raises.
@@ -247,6 +255,8 @@ def parse_query_params(
     jurisdictions = vocab_list("jur", known_jurisdictions)
     registries = vocab_list("reg", known_registries)
     categories = vocab_list("cat", known_categories)
+    sectors = vocab_list("sector", known_sectors)
+    ownership = vocab_list("own", known_ownership)
 
     provider = (first("q") or "").strip()
     if len(provider) > MAX_PROVIDER_QUERY:
@@ -261,6 +271,8 @@ def parse_query_params(
         registries=registries,
         provider=provider,
         categories=categories,
+        sectors=sectors,
+        ownership=ownership,
         lang=lang,
         today=today,
     )
@@ -285,4 +297,8 @@ def to_query_params(f: Filters) -> dict[str, str]:
         qp["q"] = f.provider
     if f.categories:
         qp["cat"] = ",".join(f.categories)
+    if f.sectors:
+        qp["sector"] = ",".join(f.sectors)
+    if f.ownership:
+        qp["own"] = ",".join(f.ownership)
     return qp

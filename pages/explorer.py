@@ -6,6 +6,7 @@ import streamlit as st
 from core.connection import WarehouseMissing
 from dashboard import queries, ui
 from dashboard.cache import cached
+from dashboard.i18n import vocab
 
 f, t = ui.context()
 ui.header(t, "page_explorer", "explorer_intro")
@@ -49,6 +50,13 @@ def _open_provider() -> None:
         st.session_state[PROVIDER_KEY] = current[rows[0]]
 
 
+def _ownership(ownership) -> None:
+    """The provider's ownership type and how it was decided (one line per matching name)."""
+    for row in ownership.itertuples():
+        kind = vocab("ownership", row.ownership_type, f.lang)
+        st.markdown(ui.md_escape(t("provider_ownership", kind=kind)) + " · " + ui.md_escape(row.ownership_basis))
+
+
 try:
     tab = st.segmented_control(
         t("search"),
@@ -79,6 +87,7 @@ try:
     name = st.text_input(t("provider_pick"), key=PROVIDER_KEY, help=t("provider_pick_help"), max_chars=200).strip()
     if name:
         detail = cached(queries.provider_detail, name)
+        _ownership(detail["ownership"])
         aliases = detail["aliases"]
         if aliases is None:
             st.caption(t("no_alias_table"))
