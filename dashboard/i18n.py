@@ -404,6 +404,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "briefing_lists": ("Lists", "名单"),
     "briefing_categories": ("Incident categories", "事件类别"),
     "briefing_provider": ("Provider name contains", "提供者名称包含"),
+    "briefing_sectors": ("Sectors", "行业"),
+    "briefing_ownership": ("Ownership", "主体性质"),
     "briefing_threshold": ("Consent gap threshold", "同意缺口阈值"),
     "briefing_all": ("All", "全部"),
     "briefing_download_bundle": ("Download briefing (ZIP)", "下载简报（ZIP）"),

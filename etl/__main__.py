@@ -81,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--list", action="append", default=[], help="registry list, e.g. cac_genai (repeatable)")
     brief.add_argument("--category", action="append", default=[], help="incident category (repeatable)")
     brief.add_argument("--provider", default="", help="provider name contains this text")
+    brief.add_argument(
+        "--sector", action="append", default=[], help="registration sector, e.g. healthcare (repeatable)"
+    )
+    brief.add_argument(
+        "--ownership", action="append", default=[], help="provider ownership type, e.g. central_soe (repeatable)"
+    )
     brief.add_argument("--threshold", type=float, default=80, help="consent gap threshold in %% (default: 80)")
     brief.add_argument("--max-age", help="refuse when any source's data is older than this, e.g. 36h or 2d")
     brief.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
@@ -102,6 +108,8 @@ def _cmd_brief(args: argparse.Namespace) -> int:
             registries=args.list,
             categories=args.category,
             provider=args.provider,
+            sectors=args.sector,
+            ownership=args.ownership,
             threshold_pct=args.threshold,
             max_age_text=args.max_age,
             path=args.db,

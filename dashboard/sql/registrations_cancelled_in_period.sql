@@ -32,6 +32,14 @@ final as (
         cancelled_date,
         cancellation_notice,
         remarks,
+        (
+            select string_agg(sector, '; ' order by sector) from mart_registration_sectors
+            where mart_registration_sectors.registration_id = registrations.registration_id
+        ) as sectors,
+        (
+            select any_value(ownership_type) from mart_provider_ownership
+            where mart_provider_ownership.provider_name = registrations.provider_name
+        ) as ownership_type,
     from registrations
 )
 

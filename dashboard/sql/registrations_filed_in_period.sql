@@ -34,6 +34,14 @@ final as (
         batch,
         status,
         cancelled_date,
+        (
+            select string_agg(sector, '; ' order by sector) from mart_registration_sectors
+            where mart_registration_sectors.registration_id = registrations.registration_id
+        ) as sectors,
+        (
+            select any_value(ownership_type) from mart_provider_ownership
+            where mart_provider_ownership.provider_name = registrations.provider_name
+        ) as ownership_type,
     from registrations
 )
 
