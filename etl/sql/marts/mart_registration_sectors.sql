@@ -16,6 +16,7 @@ rules as (
         pattern,
         priority,
         lower(to_halfwidth(pattern)) as pattern_folded,
+        left(lower(to_halfwidth(pattern)), 1) as first_char,
     from stg_sector_rules
 ),
 
@@ -41,16 +42,23 @@ distinct_texts as (
     where text is not null
 ),
 
+-- Each text's characters: a pattern is looked for only in the texts holding its first character
+-- (an equi-join), not in every text.
+text_chars as (
+    select field, text, text_folded, unnest(string_split(text_folded, '')) as first_char
+    from distinct_texts
+),
+
 text_hits as (
-    select
-        distinct_texts.field,
-        distinct_texts.text,
+    select distinct
+        text_chars.field,
+        text_chars.text,
         rules.sector,
         rules.pattern,
         rules.priority,
-    from distinct_texts
-    inner join rules
-        on rules.field = distinct_texts.field and contains(distinct_texts.text_folded, rules.pattern_folded)
+    from text_chars
+    inner join rules on rules.field = text_chars.field and rules.first_char = text_chars.first_char
+    where contains(text_chars.text_folded, rules.pattern_folded)
 ),
 
 hits as (
@@ -70,10 +78,17 @@ tagged as (
         hits.registration_id,
         hits.sector,
         any_value(hits.priority) as priority,
-        -- The rule reported first: fields in the order a reader trusts them, then the longest pattern.
-        list(hits.field || ': ' || hits.pattern order by
-            list_position(['service_name', 'purpose', 'products', 'category', 'provider_name'], hits.field),
-            length(hits.pattern) desc, hits.pattern) as rules,
+        -- The rule reported first: fields in the order a reader trusts them, then the longest
+        -- pattern; every rule that fired for the sector, sorted.
+        arg_min(
+            hits.field || ': ' || hits.pattern,
+            {
+                'field': list_position(['service_name', 'purpose', 'products', 'category', 'provider_name'], hits.field),
+                'length': -length(hits.pattern),
+                'pattern': hits.pattern,
+            }
+        ) as rule,
+        list_sort(list(hits.field || ': ' || hits.pattern)) as rules,
     from hits
     inner join top_priority
         on top_priority.registration_id = hits.registration_id and top_priority.priority = hits.priority
@@ -81,7 +96,7 @@ tagged as (
 ),
 
 final as (
-    select registration_id, sector, rules[1] as rule, rules, priority
+    select registration_id, sector, rule, rules, priority
     from tagged
     union all
     select registrations.registration_id, 'unclassified' as sector, null as rule, []::varchar[] as rules, null as priority
