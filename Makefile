@@ -34,6 +34,7 @@ serve: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 # The edit-test loop: everything but the tests marked slow (real processes, soak) and browser.
@@ -45,6 +46,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m core.sql
+	$(BIN)/python -m etl.stage
 
 sample: $(BIN)/.installed
 	$(BIN)/python -m etl sample --out data/sample

@@ -29,6 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from core.connection import connect, data_version, db_path
+from core.dictionary import COLUMNS_CSV_FIELDS, columns_rows
 from core.schema import INCIDENT_CATEGORIES, OWNERSHIP_TYPES
 from dashboard import queries
 from dashboard.export import write_csv_batches
@@ -49,6 +50,7 @@ FILES = (
     "incidents.csv",
     "consent_gaps.csv",
     "by_jurisdiction.csv",
+    "columns.csv",  # the data dictionary of every file here (core/dictionary.py)
     "manifest.csv",
 )
 SUMMARY_COLUMNS = (
@@ -63,6 +65,7 @@ SUMMARY_COLUMNS = (
     "n",
 )
 MANIFEST_COLUMNS = ("section", "name", "value")
+ARROW_TYPES = {"string": "varchar", "double": "double", "int64": "bigint"}  # summary and manifest types
 # Named query behind each table file (dashboard/sql/<name>.sql).
 TABLE_QUERIES = {
     "registrations_new.csv": "registrations_filed_in_period",
@@ -427,7 +430,10 @@ def _write_files(
 ) -> dict[str, int]:
     params = _params(filters, threshold)
     rows: dict[str, int] = {}
+    # Each file's columns as (name, type), for columns.csv; "" takes the dictionary's type.
+    described: dict[str, list[tuple[str, str]]] = {}
     summary = _summary_table(filters, path)
+    described["summary.csv"] = [(f.name, ARROW_TYPES.get(str(f.type), "")) for f in summary.schema]
     with open(staging / "summary.csv", "wb") as out:
         rows["summary.csv"] = write_csv_batches(out, summary.column_names, summary.to_batches())
     with connect(path) as con:
@@ -439,8 +445,16 @@ def _write_files(
                 columns, batches = _incident_batches(con, params)
             else:
                 columns, batches = _batches(con, query, params)
+            described[name] = [(c, "") for c in columns]
             with open(staging / name, "wb") as out:
                 rows[name] = write_csv_batches(out, columns, batches, attribution)
+        described["columns.csv"] = [(c, "varchar") for c in COLUMNS_CSV_FIELDS]
+        described["manifest.csv"] = [(c, "varchar") for c in MANIFEST_COLUMNS]
+        dictionary = pa.Table.from_pylist(
+            columns_rows(described), schema=pa.schema([(c, pa.string()) for c in COLUMNS_CSV_FIELDS])
+        )
+        with open(staging / "columns.csv", "wb") as out:
+            rows["columns.csv"] = write_csv_batches(out, COLUMNS_CSV_FIELDS, dictionary.to_batches())
         manifest = _manifest_rows(con, filters, threshold, params, rows, generated_at)
     table = pa.Table.from_pylist(
         [dict(zip(MANIFEST_COLUMNS, r, strict=True)) for r in manifest],

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from core.dictionary import LABELS
+
 LANGS = {"en": "English", "zh": "中文"}
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -159,6 +161,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "change_filter": ("Change type", "变化类型"),
     "no_registrations": ("No registrations match these filters.", "没有符合筛选条件的备案。"),
+    "no_known_coverage": (
+        "No dataset in these filters declares whether its records were consented to.",
+        "筛选范围内没有数据集申报其记录的同意情况。",
+    ),
+    "no_active": (
+        "No registration in these filters is active at the end of the period.",
+        "筛选范围内没有期末有效的备案。",
+    ),
     # Violations
     "violations_intro": (
         "Incidents reported about AI services, and enforcement actions by regulators.",
@@ -475,141 +485,10 @@ def vocab(kind: str, value: object, lang: str = "en") -> str:
     return t(key, lang) if key in TEXT else str(value)
 
 
-# Column -> label, for axis titles, hover lines, table headers and CSV headers. A chart, table or
-# download names a column and gets its label here; a page never spells one. Query columns and
-# the *_label columns pages derive for display are both listed. tests/test_dashboard_meta.py
-# checks that every column a page shows has a label.
-COLUMNS: dict[str, tuple[str, str]] = {
-    # Time
-    "month_date": ("Month", "月份"),
-    "month_end_date": ("Month end", "月末"),
-    "audit_quarter_date": ("Audit quarter", "审计季度"),
-    "filed_date": ("Filed", "备案日期"),
-    "cancelled_date": ("Cancelled", "注销日期"),
-    "event_date": ("Date", "日期"),
-    "occurred_date": ("Occurred", "发生日期"),
-    "reported_date": ("Reported", "报道日期"),
-    "audit_date": ("Audited", "审计日期"),
-    "first_event_date": ("First record", "首次记录"),
-    "last_event_date": ("Latest record", "最近记录"),
-    "last_audit_date": ("Last audit", "最近审计"),
-    "registration_filed_date": ("Registration filed", "备案日期"),
-    "data_as_of_at": ("Data as of (UTC)", "数据时点（UTC）"),
-    "latest_run_at": ("Latest run (UTC)", "最近运行（UTC）"),
-    "started_at": ("Started (UTC)", "开始（UTC）"),
-    "finished_at": ("Finished (UTC)", "结束（UTC）"),
-    "duration_seconds": ("Duration (s)", "耗时（秒）"),
-    # Counts, shares and amounts
-    "filing_count": ("Filings (count)", "备案（件）"),
-    "filed_count": ("Filings (count)", "备案（件）"),
-    "cancelled_count": ("Cancelled in period", "期内注销"),
-    "active_count": ("Active registrations (count)", "有效备案（件）"),
-    "record_count": ("Records (count)", "记录（件）"),
-    "type_count": ("Records (count)", "记录（件）"),
-    "incident_count": ("Incidents", "事件"),
-    "enforcement_count": ("Enforcement actions", "执法行动"),
-    "action_count": ("N", "N"),
-    "linked_count": ("Linked to a registration", "关联到备案"),
-    "share_pct": ("Share of active registrations (%)", "占有效备案比例（%）"),
-    "sector_share_pct": ("Share of the period's filings (%)", "占期内备案比例（%）"),
-    "previous_filing_count": ("Filings, previous period", "上期备案（件）"),
-    "provider_count": ("Providers (count)", "主体（个）"),
-    "coverage_pct": ("Coverage (%)", "覆盖率（%）"),
-    "service_coverage_pct": ("Service-level coverage", "服务层面覆盖率"),
-    "penalty_amount": ("Penalty amount", "罚款金额"),
-    "penalty_cny": ("Penalties", "罚款"),
-    "dataset_count": ("Datasets (count)", "数据集（个）"),
-    "known_dataset_count": ("N", "N"),
-    "unknown_dataset_count": ("unknown", "未知"),
-    "pi_dataset_count": ("Datasets with personal information", "含个人信息的数据集"),
-    "gap_dataset_count": ("Datasets with a gap", "有缺口的数据集"),
-    "personal_records_count": ("Personal-information records", "个人信息记录"),
-    "service_count": ("Services (count)", "服务（个）"),
-    "row_count": ("Rows (count)", "行数"),
-    "rows_read_count": ("read", "已读取"),
-    "rows_loaded_count": ("loaded", "已加载"),
-    "rows_quarantined_count": ("quarantined", "已隔离"),
-    "personal_records": ("Personal-information records", "个人信息记录"),
-    "consented_records": ("Records with a legal basis", "有合法依据的记录"),
-    # Who and where
-    "registration_id": ("Registration number", "备案编号"),
-    "service_name": ("Service", "服务名称"),
-    "latest_service_name": ("Service (latest name)", "服务名称（最新）"),
-    "provider_name": ("Provider", "主体"),
-    "provider_id": ("Provider id", "主体标识"),
-    "alias": ("Name", "名称"),
-    "alias_kind": ("Kind of name", "名称类型"),
-    "provider_role": ("Provider role", "主体角色"),
-    "role_label": ("Provider role", "主体角色"),
-    "jurisdiction_code": ("Jurisdiction", "属地"),
-    "jurisdiction_label": ("Jurisdiction", "属地"),
-    "jurisdiction_name": ("Jurisdiction", "属地"),
-    "country": ("Country", "国家"),
-    "registry": ("List", "清单"),
-    "registries": ("Lists", "清单"),
-    "registry_label": ("List", "清单"),
-    "series": ("List", "清单"),
-    "kind": ("Kind", "类型"),
-    "category": ("Category", "类别"),
-    "category_label": ("Category", "类别"),
-    "status": ("Status", "状态"),
-    "status_label": ("Status", "状态"),
-    "sector": ("Sector", "行业"),
-    "sectors": ("Sectors", "行业"),
-    "sector_label": ("Sector", "行业"),
-    "ownership_type": ("Ownership", "主体性质"),
-    "ownership_label": ("Ownership", "主体性质"),
-    "ownership_basis": ("How the ownership was decided", "主体性质判定依据"),
-    "sasac_group": ("SASAC central enterprise group", "所属中央企业集团"),
-    "batch": ("Batch", "批次"),
-    "remarks": ("Remarks", "备注"),
-    "cancellation_notice": ("Cancellation notice", "注销公告"),
-    "filed_date_note": ("Date note", "日期备注"),
-    # Incidents
-    "incident_id": ("Incident", "事件编号"),
-    "record_type": ("Record type", "记录类型"),
-    "title": ("Title", "标题"),
-    "severity": ("Severity", "严重程度"),
-    "issuing_body": ("Issuing body", "发布机关"),
-    "enforcement_action": ("Action", "处理措施"),
-    "penalty_currency": ("Currency", "币种"),
-    "link_status": ("Linkage", "关联情况"),
-    "linkage_label": ("Linkage", "关联情况"),
-    "link_method": ("Linked by", "关联方式"),
-    "is_filed_before_incident": ("Filed before the incident", "事件前已备案"),
-    "url": ("Link", "链接"),
-    "group_label": ("Group", "分组"),
-    # Consent
-    "dataset_name": ("Dataset", "数据集"),
-    "has_personal_info": ("Personal information", "含个人信息"),
-    "has_sensitive_info": ("Sensitive information", "含敏感信息"),
-    "legal_basis": ("Legal basis", "合法依据"),
-    "coverage_status": ("Coverage", "覆盖情况"),
-    "service_status": ("Consent status", "同意状态"),
-    # Changes
-    "change_type": ("Change", "变更类型"),
-    "old_value": ("Before", "变更前"),
-    "new_value": ("After", "变更后"),
-    # Sources, runs and quarantine
-    "source": ("Source", "数据源"),
-    "entity": ("Entity", "实体"),
-    "adapter": ("Adapter", "适配器"),
-    "location": ("Location", "位置"),
-    "attribution": ("Attribution", "署名"),
-    "load_id": ("Load", "加载批次"),
-    "data_load_id": ("Load of the data", "数据所属批次"),
-    "latest_status": ("Latest run", "最近运行"),
-    "latest_message": ("Message", "消息"),
-    "message": ("Message", "消息"),
-    "source_file": ("File", "文件"),
-    "source_line": ("Line", "行号"),
-    "columns": ("Columns", "列"),
-    "rules": ("Rules", "规则"),
-    "rule": ("Rule", "规则"),
-    "reason": ("Reason", "原因"),
-    "raw_record": ("Raw record", "原始记录"),
-    "row_kind": ("Rows", "行"),
-}
+# Column -> label, for axis titles, hover lines, table headers and CSV headers, in the data
+# dictionary (core/dictionary.py LABELS) beside each column's meaning. A chart, table or download
+# names a column and gets its label here; a page never spells one.
+COLUMNS: dict[str, tuple[str, str]] = LABELS
 
 
 def column_label(column: str, lang: str = "en") -> str:

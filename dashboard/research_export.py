@@ -22,14 +22,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from core.connection import connect, db_path
-from core.schema import ENTITIES, LINEAGE_COLUMNS
+from core.dictionary import COLUMNS_CSV_FIELDS, columns_rows
 from dashboard import queries
 from dashboard.export import write_csv_batches
-from dashboard.i18n import COLUMNS
 
 FORMATS = ("parquet", "csv")
 BATCH_ROWS = 100_000
-DICTIONARY_COLUMNS = ("file", "column", "type", "meaning_en", "meaning_zh")
+DICTIONARY_COLUMNS = COLUMNS_CSV_FIELDS
 MANIFEST_COLUMNS = ("section", "name", "value")
 _TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 LICENCE_NOTES = (
@@ -72,25 +71,17 @@ def _write_table(con: duckdb.DuckDBPyConnection, table: str, target: Path, fmt: 
     return rows
 
 
-def _meanings() -> dict[str, tuple[str, str]]:
-    """column -> (meaning in English, in Chinese): the entity docs of core.schema, else the
-    column's label in dashboard.i18n."""
-    docs: dict[str, str] = {}
-    for entity in ENTITIES.values():
-        for column in (*entity.columns, *LINEAGE_COLUMNS):
-            docs.setdefault(column.name, column.doc)
-    names = set(docs) | set(COLUMNS)
-    return {name: (docs.get(name) or COLUMNS.get(name, ("", ""))[0], COLUMNS.get(name, ("", ""))[1]) for name in names}
-
-
-def dictionary_rows(columns: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str, str, str, str]]:
-    """(file, column, type, meaning_en, meaning_zh) for every column of every exported file."""
-    meanings = _meanings()
-    return [
-        (file, column, ctype, *meanings.get(column, ("", "")))
-        for file, cols in columns.items()
-        for column, ctype in cols
-    ]
+def dictionary_rows(columns: dict[str, list[tuple[str, str]]]) -> list[tuple]:
+    """(file, column, type, meaning_en, meaning_zh) for every column of every exported file, from
+    the data dictionary (core/dictionary.py, the one the briefing's columns.csv uses); the meaning
+    is looked up for the file's table. UndocumentedColumn names a column it lacks."""
+    files = {file: [(column, ctype.lower()) for column, ctype in cols] for file, cols in columns.items()}
+    tables = {file: file.rsplit(".", 1)[0] for file in columns}
+    rows = []
+    for file, cols in files.items():
+        for row in columns_rows({tables[file]: cols}):
+            rows.append((file, *(row[k] for k in COLUMNS_CSV_FIELDS[1:])))
+    return rows
 
 
 def _write_rows(target: Path, header: Iterable[str], rows: list[tuple]) -> None:

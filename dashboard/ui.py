@@ -114,9 +114,9 @@ def download(
     )
 
 
-def chart(
+def _chart(
     fig: go.Figure,
-    df: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     key: str,
     t: Callable[..., str],
@@ -133,7 +133,7 @@ def chart(
         config=PLOTLY_CONFIG,
         theme=None,
     )
-    download(df, file_stem or key, key, t, attribution)
+    download(data, file_stem or key, key, t, attribution)
 
 
 def chart_or_empty(
@@ -142,17 +142,29 @@ def chart_or_empty(
     *,
     key: str,
     t: Callable[..., str],
-    empty_key: str,
+    empty_key: str | None,
     file_stem: str | None = None,
     on_select: Callable[[], None] | None = None,
     attribution: Iterable[str] = (),
+    data: pd.DataFrame | None = None,
 ) -> bool:
-    """The empty-state message when `df` has no rows, else the chart `build(df)` with its CSV
-    download (and attribution). Returns whether a chart was drawn."""
+    """The one way a page draws a chart: the empty-state message `empty_key` when `df` has no
+    rows (nothing when None: the page already says so), else the chart `build(df)` with its CSV
+    download (`data`, when the table worth downloading is not the one drawn) and attribution.
+    Returns whether a chart was drawn."""
     if df.empty:
-        empty(t, empty_key)
+        if empty_key is not None:
+            empty(t, empty_key)
         return False
-    chart(build(df), df, key=key, t=t, file_stem=file_stem, on_select=on_select, attribution=attribution)
+    _chart(
+        build(df),
+        df if data is None else data,
+        key=key,
+        t=t,
+        file_stem=file_stem,
+        on_select=on_select,
+        attribution=attribution,
+    )
     return True
 
 

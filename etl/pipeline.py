@@ -30,9 +30,10 @@ from etl.jurisdictions import reference_rows
 from etl.readers import drop_raw, fetch, original_lines, read_any, temp_workdir
 from etl.stage import SQL_DIR, create_tables, install_macros, quarantine_rejects, stage
 
-# The models, by layer: etl/sql/staging/stg_*, intermediate/int_*, marts/mart_*. Each file
-# builds the table it is named after; the run order comes from the tables each one reads.
-MODEL_LAYERS = ("staging", "intermediate", "marts")
+# The SQL by layer: etl/sql/staging/stg_<entity>.sql runs once per source (etl.stage); then the
+# models, intermediate/int_* and marts/mart_*. Each model builds the table it is named after; the
+# run order comes from the tables each one reads.
+MODEL_LAYERS = ("intermediate", "marts")
 MODEL_FILES = {p.stem: p for layer in MODEL_LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))}
 MODELS = tuple(sql.model_order({name: sql.load(path) for name, path in MODEL_FILES.items()}))
 # Tables a build carries over from the previous one for a source that failed this time.

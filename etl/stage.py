@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.compute as pc
 
+from core import sql
 from core.schema import (
     DATE_PRECISIONS,
     ENTITIES,
@@ -130,23 +131,25 @@ class StageResult:
 
 
 # How number text is read: options.decimal_separator declares it per source, never guessed.
+# The staging SQL calls source_number(); stage() defines it for each source (set_number_format).
 NUMBER_PARSERS = {".": "parse_number", ",": "parse_number_decimal_comma"}
 
+STAGING_DIR = SQL_DIR / "staging"
 
-def _typed_expr(entity: Entity, column: str, ctype: str, decimal_separator: str = ".") -> str:
+
+def _typed_expr(entity: Entity, column: str, ctype: str) -> str:
     raw = q(column)
-    parse = NUMBER_PARSERS[decimal_separator]
     if column in entity.key:
         # Look-alike keys (full-width, zero-width, BOM, no-break spaces) are one key.
         return f"normalize_key({raw})"
     if ctype == "date":
         return f"parse_date({raw})"
     if ctype == "bigint":
-        # parse_number gives only finite numbers (NaN, Infinity are not numbers); beyond 1e18 a
+        # source_number gives only finite numbers (NaN, Infinity are not numbers); beyond 1e18 a
         # number is not a plausible count and would not fit BIGINT, so it fails number_parses.
-        return f"whole_number({parse}({raw}))"
+        return f"whole_number(source_number({raw}))"
     if ctype == "double":
-        return f"{parse}({raw})"
+        return f"source_number({raw})"
     if column == "jurisdiction_code":
         return f"jurisdiction_of({raw})"
     if ctype == "varchar[]":
@@ -154,11 +157,10 @@ def _typed_expr(entity: Entity, column: str, ctype: str, decimal_separator: str 
     return f"clean_text({raw})"
 
 
-def _rules(entity: Entity, run_date: date, decimal_separator: str = ".") -> list[tuple[str, str, str, str]]:
+def _rules(entity: Entity) -> list[tuple[str, str, str, str]]:
     """(rule, column, violation predicate over typed columns, message expression)."""
     rules: list[tuple[str, str, str, str]] = []
-    parse = NUMBER_PARSERS[decimal_separator]
-    latest = f"date {sql_literal(run_date.isoformat())}"
+    latest = "$run_date::date"
     earliest = f"date {sql_literal(entity.min_date)}"
     for col in entity.columns:
         name, raw = col.name, f"raw__{col.name}"
@@ -187,20 +189,19 @@ def _rules(entity: Entity, run_date: date, decimal_separator: str = ".") -> list
             )
         if col.type in ("bigint", "double"):
             text = f"clean_text({q(raw)})"
-            other = "," if decimal_separator == "." else "."
             rules.append(
                 (
                     "number_parses",
                     name,
                     f"{q(name)} is null and {text} is not null",
                     f"{sql_literal(name + ' ')} || to_json({text}) || case "
-                    f"when {parse}({text}) is null and contains({text}, {sql_literal(other)}) then "
-                    + sql_literal(
-                        f" is not a number in this source's format (decimal separator {decimal_separator!r}); "
-                        f"if the file writes decimals as 12{other}5, set options.decimal_separator = {other!r}"
-                    )
-                    + f" when {parse}({text}) is null then ' is not a number' "
-                    f"when abs({parse}({text})) >= 1e18 then ' is implausibly large' "
+                    f"when source_number({text}) is null and contains({text}, other_decimal_separator()) then "
+                    "' is not a number in this source''s format (decimal separator '''"
+                    " || source_decimal_separator() || '''); if the file writes decimals as 12'"
+                    " || other_decimal_separator() || '5, set options.decimal_separator = '''"
+                    " || other_decimal_separator() || '''' "
+                    f"when source_number({text}) is null then ' is not a number' "
+                    f"when abs(source_number({text})) >= 1e18 then ' is implausibly large' "
                     "else ' is not a whole number' end",
                 )
             )
@@ -244,11 +245,13 @@ def _rules(entity: Entity, run_date: date, decimal_separator: str = ".") -> list
                     sql_literal(f"{name} holds a NUL byte; remove it from the file (or re-export the file)"),
                 )
             )
+            # DuckDB's reader already rejects invalid UTF-8; U+FFFD can only come from our own
+            # transcoding (GB18030 with replacement), so the check runs only then (check_encoding()).
             rules.append(
                 (
                     "encoding",
                     name,
-                    f"contains({q(name)}, chr(65533))",
+                    f"check_encoding() and contains({q(name)}, chr(65533))",
                     sql_literal(
                         f"{name} holds bytes that are not valid in the file's encoding; "
                         "re-save the file as UTF-8 or set options.encoding"
@@ -257,6 +260,129 @@ def _rules(entity: Entity, run_date: date, decimal_separator: str = ".") -> list
             )
     rules.extend(CROSS_RULES.get(entity.name, []))
     return rules
+
+
+def _lines(items: list[str], indent: str, sep: str = ",") -> str:
+    return f"{sep}\n".join(indent + item for item in items)
+
+
+def staging_sql(entity: Entity) -> str:
+    """The text of etl/sql/staging/stg_<entity>.sql, written from the entity's declarations."""
+    typed = [
+        f"{_typed_expr(entity, c.name, c.type)} as {q(c.name)}, {q(c.name)} as {q('raw__' + c.name)}"
+        for c in entity.columns
+    ]
+    rules = _rules(entity)
+    checks = [
+        f"case when {pred}\n"
+        f"            then {{'rule': {sql_literal(rule)}, 'column': {sql_literal(col)}, 'message': {msg}}} end"
+        for rule, col, pred, msg in rules
+    ]
+    any_failed = [f"coalesce({pred}, false)" for _rule, _col, pred, _msg in rules]
+    key = ", ".join(q(k) for k in entity.key)
+    key_not_null = " and ".join(f"{q(k)} is not null" for k in entity.key)
+    key_match = " and ".join(f"__checked.{q(k)} = __dups.{q(k)}" for k in entity.key)
+    key_text = " || ' / ' || ".join(f"coalesce(__checked.{q(k)}::varchar, '')" for k in entity.key)
+    raw_names = ", ".join(q("raw__" + c.name) for c in entity.columns if c.name not in entity.key)
+    names = ", ".join(q(c.name) for c in entity.columns)
+    rule_names = ", ".join(sorted({r[0] for r in rules}))
+    normalisations = "\n\n".join(
+        f"""-- Normalising a key must not lose what the file said: the raw value of {k} is kept.
+insert into key_normalisations
+select $load_id, $source, __file, __line, {sql_literal(k)}, {q("raw__" + k)}::varchar, {q(k)}::varchar
+from __checked
+where __errors is null and {q("raw__" + k)}::varchar is distinct from {q(k)}::varchar
+    and clean_text({q("raw__" + k)}::varchar) is distinct from {q(k)}::varchar;"""
+        for k in entity.key
+    )
+    return f"""-- Staging of {entity.name}: type the adapter's text columns, check every rule, then good rows
+-- go to {entity.stg_table} and failing rows to quarantine, each with every rule it broke and the raw
+-- record it came from.
+--
+-- Written from the declarations in core/schema.py (columns, types, keys, vocabularies) and the
+-- rules in etl/stage.py by `python -m etl.stage --write`; edit those, not this file (a test
+-- fails when this file differs from what they give).
+--
+-- Reads: prestaged (the adapter's view: one text column per entity column, then __file, __line)
+-- and raw_input (the file as read). Parameters: $source, $load_id, $run_date. Per-source macros
+-- (etl/stage.py): source_number(text), source_decimal_separator(), other_decimal_separator(),
+-- check_encoding(). Rules: {rule_names}.
+
+-- Cheap first: one boolean per row. The error list is built only for the rows that failed.
+create or replace temp table __checked as
+with typed as (
+    select
+{_lines(typed, "        ")},
+        __file, __line
+    from prestaged
+)
+select
+    * exclude ({raw_names}),
+    case when
+{_lines(any_failed, "        ", " or")}
+    then list_filter([
+{_lines(checks, "        ")}
+    ], lambda e: e is not null) end as __errors
+from typed;
+
+-- Duplicate keys among otherwise good rows: the first line loads, later ones are quarantined.
+-- An aggregate finds the few duplicated keys far faster than a window over every row.
+create or replace temp table __dups as
+select {key}, min(__line) as __first_line
+from __checked
+where __errors is null and {key_not_null}
+group by {key}
+having count(*) > 1;
+
+update __checked
+set __errors = [{{
+    'rule': 'duplicate_key',
+    'column': {sql_literal(entity.key[0])},
+    'message': 'duplicate key ' || to_json({key_text}) || ' first seen on line ' || __dups.__first_line
+}}]
+from __dups
+where {key_match} and __checked.__line > __dups.__first_line and __checked.__errors is null;
+
+drop table __dups;
+
+insert into {entity.stg_table}
+select {names}, $source, $load_id, __file, __line
+from __checked
+where __errors is null;
+
+{normalisations}
+
+insert into quarantine
+select
+    $load_id, $source, c.__file, c.__line,
+    list_transform(c.__errors, lambda e: e.column),
+    r.raw_json,
+    list_transform(c.__errors, lambda e: e.rule),
+    array_to_string(list_transform(c.__errors, lambda e: e.column || ': ' || e.message), '; '),
+    'invalid'
+from __checked as c
+left join (
+    select raw_input.__line, to_json(record)::varchar as raw_json
+    from raw_input, lateral (select raw_input.* exclude (__file, __line)) as record
+    where raw_input.__line in (select __line from __checked where __errors is not null)
+) as r on r.__line = c.__line
+where c.__errors is not null;
+"""
+
+
+def staging_path(entity_name: str) -> Path:
+    return STAGING_DIR / f"stg_{entity_name}.sql"
+
+
+def set_number_format(con: duckdb.DuckDBPyConnection, decimal_separator: str, check_encoding: bool) -> None:
+    """The per-source macros the staging SQL calls: how numbers are written, and whether text
+    came through our own transcoding (only then can U+FFFD mean undecodable bytes)."""
+    parse = NUMBER_PARSERS[decimal_separator]
+    other = "," if decimal_separator == "." else "."
+    con.execute(f"create or replace temp macro source_number(t) as {parse}(t)")
+    con.execute(f"create or replace temp macro source_decimal_separator() as {sql_literal(decimal_separator)}")
+    con.execute(f"create or replace temp macro other_decimal_separator() as {sql_literal(other)}")
+    con.execute(f"create or replace temp macro check_encoding() as {'true' if check_encoding else 'false'}")
 
 
 def stage(
@@ -271,113 +397,20 @@ def stage(
     check_encoding: bool = True,
     decimal_separator: str = ".",
 ) -> StageResult:
-    """Type and validate `prestaged`; append good rows to the stg table and the rest to quarantine."""
-    entity = ENTITIES[entity_name]
-    typed_cols = ", ".join(
-        f"{_typed_expr(entity, c.name, c.type, decimal_separator)} as {q(c.name)}, {q(c.name)} as {q('raw__' + c.name)}"
-        for c in entity.columns
-    )
-    rules = _rules(entity, run_date, decimal_separator)
-    if not check_encoding:
-        # DuckDB's reader already rejects invalid UTF-8; U+FFFD can only come from our own
-        # transcoding (GB18030 with replacement), so the check is needed only then.
-        rules = [r for r in rules if r[0] != "encoding"]
-    checks = ",\n".join(
-        f"case when {pred} then {{'rule': {sql_literal(rule)}, 'column': {sql_literal(col)}, 'message': {msg}}} end"
-        for rule, col, pred, msg in rules
-    )
-    key = ", ".join(q(k) for k in entity.key)
-    key_not_null = " and ".join(f"{q(k)} is not null" for k in entity.key)
-    # The raw text of key columns stays beside the normalised key (key_normalisations below).
-    raw_names = ", ".join(q("raw__" + c.name) for c in entity.columns if c.name not in entity.key)
-    # Cheap first: one boolean per row. The error list is built only for the rows that failed.
-    any_failed = " or ".join(f"coalesce({pred}, false)" for _rule, _col, pred, _msg in rules)
-    con.execute(
-        f"""
-        create or replace temp table __checked as
-        with typed as (
-            select {typed_cols}, __file, __line
-            from {q(prestaged)}
-        )
-        select * exclude ({raw_names}),
-            case when {any_failed} then list_filter([{checks}], lambda e: e is not null) end as __errors
-        from typed
-        """
-    )
-    # Duplicate keys among otherwise good rows: the first line loads, later ones are quarantined.
-    # An aggregate finds the few duplicated keys far faster than a window over every row.
-    con.execute(
-        f"""
-        create or replace temp table __dups as
-        select {key}, min(__line) as __first_line
-        from __checked
-        where __errors is null and {key_not_null}
-        group by {key}
-        having count(*) > 1
-        """
-    )
-    if con.execute("select count(*) from __dups").fetchone()[0]:
-        key_match = " and ".join(f"__checked.{q(k)} = __dups.{q(k)}" for k in entity.key)
-        key_text_checked = " || ' / ' || ".join(f"coalesce(__checked.{q(k)}::varchar, '')" for k in entity.key)
-        con.execute(
-            f"""
-            update __checked
-            set __errors = [{{
-                'rule': 'duplicate_key',
-                'column': {sql_literal(entity.key[0])},
-                'message': 'duplicate key ' || to_json({key_text_checked})
-                    || ' first seen on line ' || __dups.__first_line
-            }}]
-            from __dups
-            where {key_match} and __checked.__line > __dups.__first_line and __checked.__errors is null
-            """
-        )
-    con.execute("drop table __dups")
-    names = ", ".join(q(c.name) for c in entity.columns)
-    raw_columns = [r[0] for r in con.execute(f"describe {q(raw_table)}").fetchall() if r[0] not in ("__file", "__line")]
-    raw_struct = "struct_pack(" + ", ".join(f"{q(c)} := {q(c)}" for c in raw_columns) + ")"
-    con.execute(
-        f"""
-        insert into {entity.stg_table}
-        select {names}, $source, $load_id, __file, __line
-        from __checked where __errors is null
-        """,
-        {"source": source, "load_id": load_id},
-    )
-    loaded = con.execute("select count(*) from __checked where __errors is null").fetchone()[0]
-    for k in entity.key:
-        # Normalising a key must not lose what the file said: the raw value is kept here.
-        con.execute(
-            f"""
-            insert into key_normalisations
-            select $load_id, $source, __file, __line, $column, {q("raw__" + k)}::varchar, {q(k)}::varchar
-            from __checked
-            where __errors is null and {q("raw__" + k)}::varchar is distinct from {q(k)}::varchar
-                and clean_text({q("raw__" + k)}::varchar) is distinct from {q(k)}::varchar
-            """,
-            {"load_id": load_id, "source": source, "column": k},
-        )
-    con.execute(
-        f"""
-        insert into quarantine
-        select $load_id, $source, c.__file, c.__line,
-            list_transform(c.__errors, lambda e: e.column),
-            r.raw_json,
-            list_transform(c.__errors, lambda e: e.rule),
-            array_to_string(list_transform(c.__errors, lambda e: e.column || ': ' || e.message), '; '),
-            'invalid'
-        from __checked as c
-        left join (
-            select __line, to_json({raw_struct})::varchar as raw_json
-            from {q(raw_table)}
-            where __line in (select __line from __checked where __errors is not null)
-        ) as r on r.__line = c.__line
-        where c.__errors is not null
-        """,
-        {"source": source, "load_id": load_id},
-    )
-    quarantined = con.execute("select count(*) from __checked where __errors is not null").fetchone()[0]
+    """Type and validate `prestaged`; append good rows to the stg table and the rest to quarantine,
+    by running etl/sql/staging/stg_<entity>.sql."""
+    con.execute(f"create or replace temp view prestaged as select * from {q(prestaged)}")
+    con.execute(f"create or replace temp view raw_input as select * from {q(raw_table)}")
+    set_number_format(con, decimal_separator, check_encoding)
+    params = {"source": source, "load_id": load_id, "run_date": run_date}
+    for statement in duckdb.extract_statements(sql.load(staging_path(entity_name))):
+        con.execute(statement, {k: v for k, v in params.items() if k in statement.named_parameters})
+    loaded, quarantined = con.execute(
+        "select count(*) filter (where __errors is null), count(*) filter (where __errors is not null) from __checked"
+    ).fetchone()
     con.execute("drop table __checked")
+    con.execute("drop view prestaged")
+    con.execute("drop view raw_input")
     return StageResult(loaded, quarantined)
 
 
@@ -390,3 +423,40 @@ def quarantine_rejects(con: duckdb.DuckDBPyConnection, rejects, *, source: str, 
     if rows:
         con.executemany("insert into quarantine values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return len(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m etl.stage`: check (default) or --write etl/sql/staging/ from the declarations."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="python -m etl.stage",
+        description="Check (default) or rewrite etl/sql/staging/stg_<entity>.sql from core/schema.py's declarations.",
+    )
+    parser.add_argument("--write", action="store_true", help="rewrite the staging files that differ")
+    args = parser.parse_args(argv)
+    stale = []
+    for entity in ENTITIES.values():
+        path, text = staging_path(entity.name), staging_sql(entity)
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        if args.write:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+        else:
+            stale.append(path)
+    expected = {staging_path(e.name) for e in ENTITIES.values()}
+    for extra in sorted(set(STAGING_DIR.glob("*.sql")) - expected):
+        print(f"{extra}: no entity is declared for it in core/schema.py; remove it", file=sys.stderr)
+        stale.append(extra)
+    for path in stale:
+        if path in expected:
+            print(f"{path}: differs from the declarations; run: python -m etl.stage --write", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

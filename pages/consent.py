@@ -85,70 +85,91 @@ try:
             groups["group_label"] = [vocab("registry", v, f.lang) for v in groups["group_value"]]
         else:
             groups["group_label"] = groups["group_value"].fillna(t("unknown"))
-        groups = groups[groups["known_dataset_count"] > 0]
-        fig = charts.bar_chart(
-            groups,
-            x="coverage_pct",
-            y="group_label",
-            orientation="h",
-            title=t("coverage_by_title", by=t(f"by_{breakdown}")),
-            lang=f.lang,
-            y_title=t(f"ax_{'jurisdiction' if breakdown == 'jurisdiction' else breakdown}"),
-            labels={
-                "group_label": t(f"by_{breakdown}"),
-            },
-            hover=["known_dataset_count", "unknown_dataset_count", "service_coverage_pct"],
-            custom=["group_value"],
-            height=max(360, 22 * len(groups) + 120),
-        )
-        fig.update_xaxes(range=[0, 1])
-        ui.chart(
-            fig,
-            groups,
+
+        def _coverage_by_group(df):
+            fig = charts.bar_chart(
+                df,
+                x="coverage_pct",
+                y="group_label",
+                orientation="h",
+                title=t("coverage_by_title", by=t(f"by_{breakdown}")),
+                lang=f.lang,
+                y_title=t(f"ax_{'jurisdiction' if breakdown == 'jurisdiction' else breakdown}"),
+                labels={
+                    "group_label": t(f"by_{breakdown}"),
+                },
+                hover=["known_dataset_count", "unknown_dataset_count", "service_coverage_pct"],
+                custom=["group_value"],
+                height=max(360, 22 * len(df) + 120),
+            )
+            return fig.update_xaxes(range=[0, 1])
+
+        drawn = ui.chart_or_empty(
+            groups[groups["known_dataset_count"] > 0],
+            _coverage_by_group,
             key="con_main",
             t=t,
+            empty_key="no_known_coverage",
             file_stem=f"consent_coverage_by_{breakdown}",
             on_select=_pick_group if breakdown == "jurisdiction" else None,
         )
-        if breakdown == "jurisdiction":
+        if drawn and breakdown == "jurisdiction":
             st.caption(t("click_to_filter"))
 
         left, right = st.columns(2)
         with left:
             datasets = cached(queries.consent_datasets_by_status, f)
             datasets["status_label"] = [vocab("coverage_status", s, f.lang) for s in datasets["coverage_status"]]
-            fig = charts.bar_chart(
+            ui.chart_or_empty(
                 datasets,
-                x="status_label",
-                y="dataset_count",
-                color="status_label",
-                title=t("dataset_status_title"),
-                lang=f.lang,
-                hover=["personal_records_count"],
-                category_orders={"status_label": [vocab("coverage_status", s, f.lang) for s in STATUS_ORDER]},
-                height=320,
+                lambda df: charts.hide_legend(
+                    charts.bar_chart(
+                        df,
+                        x="status_label",
+                        y="dataset_count",
+                        color="status_label",
+                        title=t("dataset_status_title"),
+                        lang=f.lang,
+                        hover=["personal_records_count"],
+                        category_orders={"status_label": [vocab("coverage_status", s, f.lang) for s in STATUS_ORDER]},
+                        height=320,
+                    )
+                ),
+                key="con_datasets",
+                t=t,
+                empty_key=None,  # the KPIs above already say when no declaration is in scope
+                file_stem="consent_datasets_by_status",
             )
-            charts.hide_legend(fig)
-            ui.chart(fig, datasets, key="con_datasets", t=t, file_stem="consent_datasets_by_status")
         with right:
             services["status_label"] = [vocab("service_status", s, f.lang) for s in services["service_status"]]
-            fig = charts.bar_chart(
+            ui.chart_or_empty(
                 services,
-                x="status_label",
-                y="service_count",
-                color="status_label",
-                title=t("service_status_title"),
-                lang=f.lang,
-                category_orders={"status_label": [vocab("service_status", s, f.lang) for s in SERVICE_ORDER]},
-                height=320,
+                lambda df: charts.hide_legend(
+                    charts.bar_chart(
+                        df,
+                        x="status_label",
+                        y="service_count",
+                        color="status_label",
+                        title=t("service_status_title"),
+                        lang=f.lang,
+                        category_orders={"status_label": [vocab("service_status", s, f.lang) for s in SERVICE_ORDER]},
+                        height=320,
+                    )
+                ),
+                key="con_services",
+                t=t,
+                empty_key=None,
+                file_stem="consent_services_by_status",
             )
-            charts.hide_legend(fig)
-            ui.chart(fig, services, key="con_services", t=t, file_stem="consent_services_by_status")
 
-        quarters = cached(queries.consent_coverage_by_quarter, f)
-        if not quarters.empty:  # the KPIs above already say when no declaration is in scope
-            fig = charts.consent_trend(quarters, title=t("coverage_trend_title"), lang=f.lang)
-            ui.chart(fig, quarters, key="con_quarters", t=t, file_stem="consent_coverage_by_quarter")
+        ui.chart_or_empty(
+            cached(queries.consent_coverage_by_quarter, f),
+            lambda df: charts.consent_trend(df, title=t("coverage_trend_title"), lang=f.lang),
+            key="con_quarters",
+            t=t,
+            empty_key=None,  # the KPIs above already say when no declaration is in scope
+            file_stem="consent_coverage_by_quarter",
+        )
 
         threshold = st.slider(
             t("threshold"), min_value=0, max_value=100, value=80, step=5, format="%d%%", key="con_threshold"

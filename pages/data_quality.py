@@ -51,18 +51,23 @@ try:
         long["row_kind"] = long["row_kind"].map(
             {"rows_loaded_count": t("rows_loaded"), "rows_quarantined_count": t("rows_quarantined")}
         )
-        fig = charts.bar_chart(
+        ui.chart_or_empty(
             long,
-            x="row_count",
-            y="source",
-            color="row_kind",
-            orientation="h",
-            title=t("rows_by_source_title"),
-            lang=f.lang,
-            height=max(300, 40 * len(freshness) + 120),
+            lambda df: charts.bar_chart(
+                df,
+                x="row_count",
+                y="source",
+                color="row_kind",
+                orientation="h",
+                title=t("rows_by_source_title"),
+                lang=f.lang,
+                height=max(300, 40 * len(freshness) + 120),
+            ).update_xaxes(type="log" if df["row_count"].max() > 10_000 else "linear"),
+            key="dq_rows",
+            t=t,
+            empty_key=None,  # one row per source: never empty here
+            file_stem="rows_by_source",
         )
-        fig.update_xaxes(type="log" if long["row_count"].max() > 10_000 else "linear")
-        ui.chart(fig, long, key="dq_rows", t=t, file_stem="rows_by_source")
 
     # Every loaded row's file: for a fetched source, the raw archive file (python -m etl fetch).
     files = cached(queries.source_files)
@@ -75,11 +80,18 @@ try:
 
     st.subheader(t("quarantine_title"))
     reasons = cached(queries.quarantine_by_reason)
-    if reasons.empty:
-        ui.empty(t, "no_quarantine")
-    else:
-        fig = charts.bar_chart(
-            reasons,
+
+    def _pick() -> None:
+        picked = ui.selected_custom("dq_reasons", 0)
+        rules = ui.selected_custom("dq_reasons", 1)
+        if picked:
+            st.session_state["dq_source"] = picked[0]
+            st.session_state["dq_rule"] = rules[0] if rules else ""
+
+    if ui.chart_or_empty(
+        reasons,
+        lambda df: charts.bar_chart(
+            df,
             x="row_count",
             y="source",
             color="rule",
@@ -87,17 +99,14 @@ try:
             title=t("quarantine_by_reason_title"),
             lang=f.lang,
             custom=["source", "rule"],
-            height=max(280, 40 * reasons["source"].nunique() + 120),
-        )
-
-        def _pick() -> None:
-            picked = ui.selected_custom("dq_reasons", 0)
-            rules = ui.selected_custom("dq_reasons", 1)
-            if picked:
-                st.session_state["dq_source"] = picked[0]
-                st.session_state["dq_rule"] = rules[0] if rules else ""
-
-        ui.chart(fig, reasons, key="dq_reasons", t=t, file_stem="quarantine_by_reason", on_select=_pick)
+            height=max(280, 40 * df["source"].nunique() + 120),
+        ),
+        key="dq_reasons",
+        t=t,
+        empty_key="no_quarantine",
+        file_stem="quarantine_by_reason",
+        on_select=_pick,
+    ):
         left, right = st.columns(2)
         source = left.selectbox(
             t("quarantine_source"),

@@ -133,43 +133,42 @@ try:
         )
         left, right = st.columns([3, 2])
         with left:
-            fig = charts.tile_map(
+            ui.chart_or_empty(
                 by_jurisdiction,
-                code="jurisdiction_code",
-                value="active_count",
-                name="jurisdiction_label",
-                label="tile_label",
-                title=t("jurisdiction_map_title"),
-                lang=f.lang,
-                selected=f.jurisdictions,
-            )
-            ui.chart(
-                fig,
-                by_jurisdiction,
+                lambda df: charts.tile_map(
+                    df,
+                    code="jurisdiction_code",
+                    value="active_count",
+                    name="jurisdiction_label",
+                    label="tile_label",
+                    title=t("jurisdiction_map_title"),
+                    lang=f.lang,
+                    selected=f.jurisdictions,
+                ),
                 key="lic_map",
                 t=t,
+                empty_key=None,  # cannot be empty here: checked above
                 file_stem="registrations_by_jurisdiction",
                 on_select=lambda: _pick_jurisdiction("lic_map"),
             )
             st.caption(t("click_to_filter"))
         with right:
-            ranked = by_jurisdiction[by_jurisdiction["active_count"] > 0].head(15)
-            fig = charts.bar_chart(
-                ranked,
-                x="active_count",
-                y="jurisdiction_label",
-                orientation="h",
-                title=t("jurisdiction_bar_title"),
-                lang=f.lang,
-                hover=["filing_count"],
-                custom=["jurisdiction_code"],
-                height=460,
-            )
-            ui.chart(
-                fig,
-                ranked,
+            ui.chart_or_empty(
+                by_jurisdiction[by_jurisdiction["active_count"] > 0].head(15),
+                lambda df: charts.bar_chart(
+                    df,
+                    x="active_count",
+                    y="jurisdiction_label",
+                    orientation="h",
+                    title=t("jurisdiction_bar_title"),
+                    lang=f.lang,
+                    hover=["filing_count"],
+                    custom=["jurisdiction_code"],
+                    height=460,
+                ),
                 key="lic_jur_bar",
                 t=t,
+                empty_key="no_active",
                 file_stem="jurisdictions_ranked",
                 on_select=lambda: _pick_jurisdiction("lic_jur_bar"),
             )
@@ -192,17 +191,21 @@ try:
         file_stem="filings_by_month",
     )
 
-    active = cached(queries.active_registrations_by_month, f)
-    if not active.empty:
-        fig = charts.line_chart(
-            active,
+    ui.chart_or_empty(
+        cached(queries.active_registrations_by_month, f),
+        lambda df: charts.line_chart(
+            df,
             x="month_end_date",
             y="active_count",
             title=t("active_by_month_title"),
             lang=f.lang,
             hover=["filed_count", "cancelled_count"],
-        )
-        ui.chart(fig, active, key="lic_active", t=t, file_stem="active_registrations_by_month")
+        ),
+        key="lic_active",
+        t=t,
+        empty_key=None,  # the filings chart above already says when nothing is in scope
+        file_stem="active_registrations_by_month",
+    )
 
     categories = cached(queries.registrations_by_category, f)
     if not categories.empty:
@@ -216,17 +219,22 @@ try:
                 .groupby(["category_label", "registry_label"], as_index=False)["filing_count"]
                 .sum()
             )
-            by_category = by_category.sort_values("filing_count", ascending=False)
-            fig = charts.bar_chart(
-                by_category,
-                x="filing_count",
-                y="category_label",
-                color="registry_label",
-                orientation="h",
-                title=t("category_title"),
-                lang=f.lang,
+            ui.chart_or_empty(
+                by_category.sort_values("filing_count", ascending=False),
+                lambda df: charts.bar_chart(
+                    df,
+                    x="filing_count",
+                    y="category_label",
+                    color="registry_label",
+                    orientation="h",
+                    title=t("category_title"),
+                    lang=f.lang,
+                ),
+                key="lic_category",
+                t=t,
+                empty_key=None,
+                file_stem="filings_by_category",
             )
-            ui.chart(fig, by_category, key="lic_category", t=t, file_stem="filings_by_category")
         with right:
             by_role = (
                 categories.assign(
@@ -236,17 +244,22 @@ try:
                 .groupby(["role_label", "registry_label"], as_index=False)["filing_count"]
                 .sum()
             )
-            by_role = by_role.sort_values("filing_count", ascending=False)
-            fig = charts.bar_chart(
-                by_role,
-                x="filing_count",
-                y="role_label",
-                color="registry_label",
-                orientation="h",
-                title=t("role_title"),
-                lang=f.lang,
+            ui.chart_or_empty(
+                by_role.sort_values("filing_count", ascending=False),
+                lambda df: charts.bar_chart(
+                    df,
+                    x="filing_count",
+                    y="role_label",
+                    color="registry_label",
+                    orientation="h",
+                    title=t("role_title"),
+                    lang=f.lang,
+                ),
+                key="lic_role",
+                t=t,
+                empty_key=None,
+                file_stem="filings_by_role",
             )
-            ui.chart(fig, by_role, key="lic_role", t=t, file_stem="filings_by_role")
 
     _sectors_section()
     _ownership_section()
@@ -260,8 +273,10 @@ try:
                 total=f"{int(providers['total_active_count'].iloc[0]):,}",
             )
         )
-        fig = charts.bar_chart(
-            providers,
+    ui.chart_or_empty(
+        providers,
+        lambda df: charts.bar_chart(
+            df,
             x="share_pct",
             y="provider_name",
             orientation="h",
@@ -269,8 +284,12 @@ try:
             lang=f.lang,
             hover=["active_count"],
             height=520,
-        )
-        ui.chart(fig, providers, key="lic_providers", t=t, file_stem="top_providers")
+        ),
+        key="lic_providers",
+        t=t,
+        empty_key=None,
+        file_stem="top_providers",
+    )
 
     st.subheader(t("changes_title"))
     changes = cached(queries.registration_changes_by_type, f)

@@ -65,11 +65,11 @@ try:
         monthly = monthly.groupby(["month_date", "group_value"], as_index=False)["record_count"].sum()
         vocabulary = {"category": "category", "severity": "severity", "source": "source"}[breakdown]
         monthly["group_label"] = [vocab(vocabulary, v, f.lang) for v in monthly["group_value"]]
-        if monthly.empty:
-            ui.empty(t, "no_incidents")
-        else:
-            fig = charts.bar_chart(
-                monthly,
+        on_select = _pick_category if breakdown == "category" else None
+        drawn = ui.chart_or_empty(
+            monthly,
+            lambda df: charts.bar_chart(
+                df,
                 x="month_date",
                 y="record_count",
                 color="group_label",
@@ -81,19 +81,16 @@ try:
                 custom=["group_value"],
                 height=420,
                 other_label=t("category.other"),
-            )
-            on_select = _pick_category if breakdown == "category" else None
-            ui.chart(
-                fig,
-                monthly,
-                key="vio_main",
-                t=t,
-                file_stem="incidents_by_month",
-                on_select=on_select,
-                attribution=attribution,
-            )
-            if on_select:
-                st.caption(t("click_to_filter"))
+            ),
+            key="vio_main",
+            t=t,
+            empty_key="no_incidents",
+            file_stem="incidents_by_month",
+            on_select=on_select,
+            attribution=attribution,
+        )
+        if drawn and on_select:
+            st.caption(t("click_to_filter"))
 
         left, right = st.columns(2)
         with left:
@@ -111,39 +108,49 @@ try:
                 value_name="type_count",
             )
             long["record_type"] = [t(f"record_type.{v.removesuffix('_count')}") for v in long["record_type"]]
-            fig = charts.bar_chart(
+            ui.chart_or_empty(
                 long,
-                x="type_count",
-                y="jurisdiction_label",
-                color="record_type",
-                orientation="h",
-                title=t("incidents_jurisdiction_title"),
-                lang=f.lang,
-                height=520,
-            )
-            ui.chart(
-                fig,
-                by_jurisdiction,
+                lambda df: charts.bar_chart(
+                    df,
+                    x="type_count",
+                    y="jurisdiction_label",
+                    color="record_type",
+                    orientation="h",
+                    title=t("incidents_jurisdiction_title"),
+                    lang=f.lang,
+                    height=520,
+                ),
                 key="vio_jurisdiction",
                 t=t,
+                empty_key=None,  # the KPIs above already say when nothing is in scope
                 file_stem="incidents_by_jurisdiction",
                 attribution=attribution,
+                data=by_jurisdiction,
             )
         with right:
             linkage_sum = linkage.groupby("linkage", as_index=False)["record_count"].sum()
             linkage_sum["linkage_label"] = [vocab("linkage", v, f.lang) for v in linkage_sum["linkage"]]
-            fig = charts.bar_chart(
+            ui.chart_or_empty(
                 linkage_sum,
-                x="record_count",
-                y="linkage_label",
-                color="linkage_label",
-                orientation="h",
-                title=t("linkage_title"),
-                lang=f.lang,
-                height=320,
+                lambda df: charts.hide_legend(
+                    charts.bar_chart(
+                        df,
+                        x="record_count",
+                        y="linkage_label",
+                        color="linkage_label",
+                        orientation="h",
+                        title=t("linkage_title"),
+                        lang=f.lang,
+                        height=320,
+                    )
+                ),
+                key="vio_linkage",
+                t=t,
+                empty_key=None,
+                file_stem="incident_linkage",
+                attribution=attribution,
+                data=linkage,
             )
-            charts.hide_legend(fig)
-            ui.chart(fig, linkage, key="vio_linkage", t=t, file_stem="incident_linkage", attribution=attribution)
             st.caption(
                 t(
                     "linkage_share",

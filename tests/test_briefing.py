@@ -35,6 +35,7 @@ EXPECTED_FILES = [
     "incidents.csv",
     "consent_gaps.csv",
     "by_jurisdiction.csv",
+    "columns.csv",
     "manifest.csv",
 ]
 _LOAD_ID = re.compile(r"\d{8}T\d{6,12}Z")
@@ -301,3 +302,13 @@ def test_streaming_writer_keeps_numbers_and_neutralises_text():
         "\r\n"
         '"Attribution: Some source, CC BY-SA 4.0"\r\n'
     )
+
+
+def test_columns_csv_describes_every_column_of_every_file(golden_bundle):
+    files = entries(golden_bundle)
+    described = rows(files["columns.csv"])
+    assert described[0] == ["file", "column", "type", "meaning_en", "meaning_zh"]
+    listed = [(r[0], r[1]) for r in described[1:]]
+    expected = [(name, column) for name in EXPECTED_FILES for column in rows(files[name])[0]]
+    assert listed == expected
+    assert all(r[3] and r[4] for r in described[1:]), "a column without a meaning"

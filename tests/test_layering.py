@@ -70,6 +70,22 @@ def test_app_and_pages_hold_no_sql():
         assert "duckdb" not in _imports(path), path.name
 
 
+def _direct_chart_calls(text: str) -> list[str]:
+    """Calls that draw a chart without ui.chart_or_empty (its empty state, CSV and attribution)."""
+    calls = []
+    for node in ast.walk(ast.parse(text)):
+        is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        if is_call and node.func.attr in ("plotly_chart", "_chart", "chart"):
+            calls.append(node.func.attr)
+    return calls
+
+
+def test_pages_draw_every_chart_through_chart_or_empty():
+    for path in [ROOT / "app.py", *_files("pages")]:
+        assert _direct_chart_calls(path.read_text(encoding="utf-8")) == [], path.name
+    assert _direct_chart_calls("ui.chart(fig, df, key='k', t=t)\nst.plotly_chart(fig)\n") == ["chart", "plotly_chart"]
+
+
 def test_the_layering_check_catches_a_bad_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from dashboard import queries\nimport duckdb\n")
