@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from core.connection import connect, data_version, db_path
 from core.dictionary import COLUMNS_CSV_FIELDS, columns_rows
-from core.schema import INCIDENT_CATEGORIES
+from core.schema import INCIDENT_CATEGORIES, OWNERSHIP_TYPES
 from dashboard import queries
 from dashboard.export import write_csv_batches
 from dashboard.filters import Filters, current_date, month_bounds, quarter_bounds
@@ -171,6 +171,8 @@ def make_filters(
     registries: Iterable[str] = (),
     categories: Iterable[str] = (),
     provider: str = "",
+    sectors: Iterable[str] = (),
+    ownership: Iterable[str] = (),
     today: date | None = None,
 ) -> Filters:
     return Filters(
@@ -181,6 +183,8 @@ def make_filters(
         registries=_codes(registries),
         categories=_codes(categories),
         provider=provider.strip()[:100],
+        sectors=_codes(sectors),
+        ownership=_codes(ownership),
         today=today or current_date(),
     )
 
@@ -199,10 +203,13 @@ def check_scope(filters: Filters, path: Path | None = None, known_categories: It
     known_jur = queries.jurisdiction_options(path)["jurisdiction_code"].tolist()
     known_reg = queries.registry_options(path)
     known_cat = list(known_categories)
+    known_sector = queries.sector_options(path) if filters.sectors else []
     for option, values, known in (
         ("jurisdiction", filters.jurisdictions, known_jur),
         ("list", filters.registries, known_reg),
         ("category", filters.categories, known_cat),
+        ("sector", filters.sectors, known_sector),
+        ("ownership type", filters.ownership, list(OWNERSHIP_TYPES)),
     ):
         unknown = [v for v in values if v not in known]
         if unknown:
@@ -219,6 +226,10 @@ def bundle_name(filters: Filters) -> str:
         parts.append("list-" + "+".join(filters.registries))
     if filters.categories:
         parts.append("cat-" + "+".join(filters.categories))
+    if filters.sectors:
+        parts.append("sector-" + "+".join(filters.sectors))
+    if filters.ownership:
+        parts.append("own-" + "+".join(filters.ownership))
     if filters.provider:
         slug = _SLUG.sub("-", filters.provider).strip("-")[:30]
         digest = hashlib.sha256(filters.provider.encode("utf-8")).hexdigest()[:8]
@@ -377,6 +388,8 @@ def _manifest_rows(
         ("filter", "lists", "; ".join(filters.registries) or "all"),
         ("filter", "categories", "; ".join(filters.categories) or "all"),
         ("filter", "provider", filters.provider or "all"),
+        ("filter", "sectors", "; ".join(filters.sectors) or "all"),
+        ("filter", "ownership", "; ".join(filters.ownership) or "all"),
         ("filter", "consent_gap_threshold_pct", f"{threshold:g}"),
         ("data", "load_id", load_id or ""),
         ("data", "built_at", _iso(_as_utc(built_at))),
@@ -534,6 +547,8 @@ def brief(
     registries: Iterable[str] = (),
     categories: Iterable[str] = (),
     provider: str = "",
+    sectors: Iterable[str] = (),
+    ownership: Iterable[str] = (),
     threshold_pct: float = 80,
     max_age_text: str | None = None,
     path: Path | None = None,
@@ -549,7 +564,13 @@ def brief(
     if not 0 <= threshold_pct <= 100:
         raise BriefingUsageError(f"--threshold {threshold_pct:g} is out of range; expected 0 to 100")
     filters = make_filters(
-        period, jurisdictions=jurisdictions, registries=registries, categories=categories, provider=provider
+        period,
+        jurisdictions=jurisdictions,
+        registries=registries,
+        categories=categories,
+        provider=provider,
+        sectors=sectors,
+        ownership=ownership,
     )
     check_scope(filters, path, CATEGORIES)
     if max_age is not None:

@@ -30,6 +30,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "Case-insensitive text match on the provider (filing entity) name",
         "按主体（备案单位）名称做文本匹配，不区分大小写",
     ),
+    "sectors": ("Sectors", "行业"),
+    "sectors_all": ("All sectors", "全部行业"),
+    "sectors_help": (
+        "Sectors tagged by the editable rules in data/sector_rules.csv (a registration can have several); "
+        "applies to registrations and consent, not to incidents",
+        "按可编辑规则（data/sector_rules.csv）标注的行业（一个备案可有多个行业）；适用于备案和同意数据，不适用于事件",
+    ),
+    "ownership": ("Ownership", "主体性质"),
+    "ownership_all": ("All ownership types", "全部主体性质"),
+    "ownership_help": (
+        "The provider's ownership type: central SOE (国资委 or SASAC's list), university, research institute, "
+        "other enterprise; applies to registrations and consent",
+        "主体性质：中央企业（属地为国资委或列入国资委央企名录）、高校、科研院所、其他企业；适用于备案和同意数据",
+    ),
     "reset_filters": ("Reset filters", "重置筛选"),
     "sample_banner": (
         "Built-in sample data: synthetic records for trying the dashboard, not real filings or incidents.",
@@ -391,6 +405,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "linkage.linked_date_unknown": ("registered, date unknown", "已备案（日期未知）"),
     "linkage.unknown_registration": ("names an unknown number", "编号不在清单中"),
     "linkage.unlinked": ("no registration found", "未找到备案"),
+    "sector.healthcare": ("healthcare", "医疗健康"),
+    "sector.education": ("education", "教育"),
+    "sector.finance": ("finance", "金融"),
+    "sector.government_public": ("government and public services", "政务与公共服务"),
+    "sector.legal": ("legal", "法律"),
+    "sector.customer_service": ("customer service", "客服"),
+    "sector.ecommerce_retail": ("e-commerce and retail", "电商零售"),
+    "sector.media_content": ("media and content creation", "媒体与内容创作"),
+    "sector.transport_automotive": ("transport and automotive", "交通与汽车"),
+    "sector.manufacturing_industry": ("manufacturing and industry", "制造与工业"),
+    "sector.energy": ("energy", "能源"),
+    "sector.telecoms": ("telecoms", "电信"),
+    "sector.general_purpose": ("general-purpose models", "通用模型"),
+    "sector.unclassified": ("unclassified", "未分类"),
+    "ownership.central_soe": ("central SOE", "中央企业"),
+    "ownership.university": ("university or college", "高校"),
+    "ownership.research_institute": ("research institute or lab", "科研院所"),
+    "ownership.other_enterprise": ("other enterprise", "其他企业"),
     "change_type.new": ("new", "新增"),
     "change_type.cancelled": ("cancelled", "注销"),
     "change_type.renamed": ("renamed", "更名"),
@@ -416,6 +448,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "briefing_lists": ("Lists", "名单"),
     "briefing_categories": ("Incident categories", "事件类别"),
     "briefing_provider": ("Provider name contains", "提供者名称包含"),
+    "briefing_sectors": ("Sectors", "行业"),
+    "briefing_ownership": ("Ownership", "主体性质"),
     "briefing_threshold": ("Consent gap threshold", "同意缺口阈值"),
     "briefing_all": ("All", "全部"),
     "briefing_download_bundle": ("Download briefing (ZIP)", "下载简报（ZIP）"),
@@ -430,6 +464,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "briefing_no_rows": ("No rows match this period and these filters.", "该时间段和筛选条件下没有数据。"),
     "briefing_download_file": ("Download {name}", "下载 {name}"),
     "briefing_failed": ("The briefing could not be built: {error}", "无法生成简报：{error}"),
+    "sectors_title": ("What is being licensed: sectors", "备案服务的行业分布"),
+    "sectors_by_month_title": ("Filings by sector and month", "各行业每月备案"),
+    "sectors_ranked_title": ("Sectors ranked, this period", "本期行业排名"),
+    "sectors_caption": (
+        "Sectors come from editable rules (data/sector_rules.csv): each registration names the rule that fired, "
+        "or is unclassified. A registration with two sectors counts in each. Precision and recall against a "
+        "hand-labelled sample are in the README.",
+        "行业由可编辑规则（data/sector_rules.csv）标注：每条备案记录触发的规则，未触发则为“未分类”。"
+        "同属两个行业的备案在两个行业各计一次。规则对人工标注样本的精确率和召回率见 README。",
+    ),
+    "ownership_title": ("Who holds them: ownership of the provider", "备案主体性质"),
+    "ownership_caption": (
+        "Central SOE: listed under 国资委, or on SASAC's list of central enterprises (group and subsidiary "
+        "names); university; research institute or lab; other enterprise. The Explorer's provider detail "
+        "says how each provider's type was decided.",
+        "中央企业：属地为国资委，或列入国资委央企名录（按集团及子公司名称匹配）；高校；科研院所；其他企业。"
+        "数据浏览页的主体详情说明了每个主体性质的判定依据。",
+    ),
+    "provider_ownership": ("Ownership: {kind}", "主体性质：{kind}"),
     "url_key.lang": ("language", "语言"),
     "url_key.period": ("period", "时间段"),
     "url_key.from": ("from", "起始"),
@@ -438,6 +491,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "url_key.reg": ("list", "清单"),
     "url_key.q": ("provider", "主体"),
     "url_key.cat": ("category", "类别"),
+    "url_key.sector": ("sector", "行业"),
+    "url_key.own": ("ownership", "主体性质"),
 }
 
 

@@ -147,6 +147,23 @@ def top_providers(f: Filters, limit: int = 20, path: Path | None = None) -> pd.D
     return fetch("top_providers", {**f.params(), "limit": limit}, path)
 
 
+def sector_options(path: Path | None = None) -> list[str]:
+    """Sectors the build's rules tagged, most registrations first (with `unclassified`)."""
+    return fetch("sector_options", path=path)["sector"].dropna().tolist()
+
+
+def filings_by_sector_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("filings_by_sector_month", f.params(), path)
+
+
+def sectors_ranked(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("sectors_ranked", _period(f), path)
+
+
+def filings_by_ownership(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("filings_by_ownership", f.params(), path)
+
+
 def registration_changes_by_type(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("registration_changes_by_type", f.params(), path)
 
@@ -310,6 +327,7 @@ def provider_detail(provider_name: str, limit: int = 1000, path: Path | None = N
         "cancellations": registrations[registrations["status"] == "cancelled"].reset_index(drop=True),
         "incidents": fetch("provider_incidents", params, path),
         "consent": fetch("provider_consent", params, path),
+        "ownership": fetch("provider_ownership", {"names": sorted(names)}, path),
     }
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 from core.connection import WarehouseMissing
 from dashboard import queries, state, ui
 from dashboard.cache import cached
+from dashboard.i18n import vocab
 
 f, t = ui.context()
 ui.header(t, "page_explorer", "explorer_intro")
@@ -80,6 +81,13 @@ def drilldown_note() -> None:
     st.button(t("drilldown_clear"), key="exp_show_clear", on_click=_clear_show)
 
 
+def _ownership(ownership) -> None:
+    """The provider's ownership type and how it was decided (one line per matching name)."""
+    for row in ownership.itertuples():
+        kind = vocab("ownership", row.ownership_type, f.lang)
+        st.markdown(ui.md_escape(t("provider_ownership", kind=kind)) + " · " + ui.md_escape(row.ownership_basis))
+
+
 try:
     drilldown_note()
     tab = st.segmented_control(
@@ -111,6 +119,7 @@ try:
     name = st.text_input(t("provider_pick"), key=PROVIDER_KEY, help=t("provider_pick_help"), max_chars=200).strip()
     if name:
         detail = cached(queries.provider_detail, name)
+        _ownership(detail["ownership"])
         aliases = detail["aliases"]
         if aliases is None:
             st.caption(t("no_alias_table"))

@@ -100,9 +100,14 @@ def _ctes(text: str) -> set[str]:
 
 
 def test_every_table_the_dashboard_sql_reads_is_declared():
+    # The research export (export_*.sql) reads the catalog and every mart by name: its reads of
+    # marts are not a contract the app relies on.
+    catalog = {"information_schema", "query_table"}
     for path in sorted(DASHBOARD_SQL.glob("*.sql")):
         text = sql.load(path)
         tables = sql.references(text) - _ctes(text)
+        if path.name.startswith("export_"):
+            tables -= catalog
         assert tables <= set(PUBLISHED), f"{path.name} reads undeclared tables {sorted(tables - set(PUBLISHED))}"
 
 
