@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from core.connection import WarehouseMissing
-from core.schema import INCIDENT_CATEGORIES
+from core.schema import INCIDENT_CATEGORIES, OWNERSHIP_TYPES
 from dashboard import access, queries, state, ui
 from dashboard.cache import cached, pin_build
 from dashboard.filters import LANGS, current_date
@@ -38,14 +38,18 @@ try:
     first_date, _last_date = cached(queries.data_date_range)
     info = cached(queries.warehouse_info)
     freshness = cached(queries.source_freshness)
+    sector_list = cached(queries.sector_options)
     missing: WarehouseMissing | None = None
 except WarehouseMissing as exc:
     jurisdiction_df, registry_list, first_date, info, freshness, missing = None, None, None, {}, None, exc
+    sector_list = None
 
 state.apply_url(
     None if jurisdiction_df is None else jurisdiction_df["jurisdiction_code"].tolist(),
     registry_list,
     list(INCIDENT_CATEGORIES),
+    sector_list,
+    list(OWNERSHIP_TYPES),
 )
 lang = st.session_state.get(state.K_LANG, "en")
 t = translator(lang)
@@ -103,6 +107,24 @@ with st.sidebar:
         placeholder=t("registries_all"),
     )
     st.text_input(t("provider_search"), key=state.K_Q, help=t("provider_search_help"), max_chars=100)
+    sector_options = list(sector_list or [])
+    sector_options += [s for s in st.session_state.get(state.K_SECTOR, []) if s not in sector_options]
+    st.multiselect(
+        t("sectors"),
+        options=sector_options,
+        format_func=lambda s: vocab("sector", s, lang),
+        key=state.K_SECTOR,
+        placeholder=t("sectors_all"),
+        help=t("sectors_help"),
+    )
+    st.multiselect(
+        t("ownership"),
+        options=list(OWNERSHIP_TYPES),
+        format_func=lambda o: vocab("ownership", o, lang),
+        key=state.K_OWN,
+        placeholder=t("ownership_all"),
+        help=t("ownership_help"),
+    )
     st.multiselect(
         t("ax_category"),
         options=list(INCIDENT_CATEGORIES),

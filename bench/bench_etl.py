@@ -11,7 +11,9 @@ provider alias table), then, in the same run and each in a fresh process:
   3. the ETL again with nothing changed (incremental: same sha256);
   4. the ETL after the provider alias table changed (one line added);
   5. the ETL after a new CAC batch (genai_new.csv, 1,000 rows);
-  6. THE NAIVE PANDAS PEER (bench/pandas_peer.py): pandas read_csv, the same kind of checks,
+  6. the sector and ownership tagging alone (mart_registration_sectors, mart_provider_ownership)
+     re-run on a copy of the full build: its share of the full build (goal: under 5%);
+  7. THE NAIVE PANDAS PEER (bench/pandas_peer.py): pandas read_csv, the same kind of checks,
      bad rows set aside, good rows into DuckDB (first repetition only, or --peer-every-time).
 Prints seconds, rows/s and peak RSS for each, the ratios ETL / plain load and ETL / peer, the
 incremental runs as a share of the full build, and with --repeat N the median and the spread.
@@ -56,6 +58,22 @@ CHILD = textwrap.dedent(
         from bench.pandas_peer import main
         main([payload["db"], *payload["files"]])
         code, rows = 0, None
+    elif mode == "tagging":
+        # The sector and ownership marts alone, re-run on a copy of the built warehouse.
+        import shutil
+        import duckdb
+        from core import sql
+        from etl.pipeline import MODEL_FILES
+        from etl.stage import install_macros
+        shutil.copyfile(payload["db"], payload["copy"])
+        con = duckdb.connect(payload["copy"])
+        install_macros(con)
+        t0 = time.perf_counter()
+        for name in ("mart_registration_sectors", "mart_provider_ownership"):
+            con.execute(sql.load(MODEL_FILES[name]))
+        rows = con.execute("select count(*) from mart_registration_sectors").fetchone()[0]
+        con.close()
+        code = 0
     else:
         from etl.__main__ import main
         out = io.StringIO()
@@ -99,6 +117,8 @@ def one_round(inputs: Path, out: Path, files: list[Path], total_rows: int, peer:
     baseline = child("baseline", {"db": str(out / "baseline.duckdb"), "files": [str(f) for f in files]})
     assert baseline["rows"] == total_rows, baseline
     full = child("etl", {"sources": sources, "db": db, "flags": ["--full", "--profile"]})
+    tagging = child("tagging", {"db": db, "copy": str(out / "tagging.duckdb")})
+    (out / "tagging.duckdb").unlink(missing_ok=True)
     unchanged = child("etl", {"sources": sources, "db": db, "flags": ["--profile"]})
     try:
         with open(aliases, "a", encoding="utf-8") as handle:
@@ -114,6 +134,7 @@ def one_round(inputs: Path, out: Path, files: list[Path], total_rows: int, peer:
     finally:
         (inputs / "genai_new.csv").unlink(missing_ok=True)
     result = {"baseline": baseline, "full": full, "unchanged": unchanged, "alias_changed": alias_changed}
+    result["tagging"] = tagging
     result["new_batch"] = new_batch
     if peer:
         result["peer"] = child("peer", {"db": str(out / "peer.duckdb"), "files": [str(f) for f in files]})
@@ -158,6 +179,7 @@ def main() -> None:
         ("unchanged", "etl run, nothing changed"),
         ("alias_changed", "etl run, alias table changed"),
         ("new_batch", "etl run, one new CAC batch"),
+        ("tagging", "sector + ownership tagging alone"),
         ("peer", "NAIVE PANDAS PEER (bench/)"),
     ]
     for key, label in labels:
@@ -167,7 +189,7 @@ def main() -> None:
     print(f"ratio etl full / plain read_csv: {full / base:.2f}x (goal ≤ 1.5x)")
     if series("peer"):
         print(f"ratio etl full / naive pandas peer: {full / statistics.median(series('peer')):.2f}x")
-    for key, goal in (("unchanged", 5), ("alias_changed", 20), ("new_batch", 20)):
+    for key, goal in (("unchanged", 5), ("alias_changed", 20), ("new_batch", 20), ("tagging", 5)):
         print(f"{key} / full: {100 * statistics.median(series(key)) / full:.1f}% (goal ≤ {goal}%)")
     print("\nfull build, per step (first round; peak RSS of the step itself):")
     for step in rounds[0]["full"]["profile"]["steps"]:

@@ -62,9 +62,8 @@ def build(scale: int, workdir: Path) -> Path:
         [sys.executable, "-m", "etl", "sample", "--scale", str(scale), "--out", str(inputs)], cwd=ROOT, check=True
     )
     config = (ROOT / "data" / "sources.toml").read_text(encoding="utf-8").replace('"sample/', f'"{inputs}/')
-    config = config.replace(
-        'location = "provider_aliases.csv"', f'location = "{ROOT / "data" / "provider_aliases.csv"}"'
-    )
+    for table in ("provider_aliases.csv", "sector_rules.csv", "central_enterprises.csv"):
+        config = config.replace(f'location = "{table}"', f'location = "{ROOT / "data" / table}"')
     (workdir / "sources.toml").write_text(config, encoding="utf-8")
     db = workdir / "warehouse.duckdb"
     subprocess.run(

@@ -3,14 +3,16 @@
     python bench/make_large.py --out bench/out/large --incidents 10000000 --registrations 200000 --consent 1000000
 
 Writes a CAC-layout generative-AI list (Chinese headers, UTF-8 CSV), canonical incidents and
-consent CSVs, the provider alias table, and a sources.toml that loads them. Values are derived from hashes of the row
-number, so the files are the same on every run. About one row in 100,000 is deliberately
-flawed, so validation and quarantine do real work at scale.
+consent CSVs, the provider alias table, and a sources.toml that loads them with the project's sector rules and SASAC's
+list. Values are derived from hashes of the row number, so the files are the same on every run.
+About one row in 100,000 is deliberately flawed, so validation and quarantine do real work at
+scale.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
@@ -53,6 +55,23 @@ PROVINCES = [
     "ZhongYangQiYe",
 ]
 CATEGORIES = list(INCIDENT_CATEGORIES)
+# Words a service name ends with, so the sector rules (data/sector_rules.csv) have work to do:
+# most names give no sector, as in the real list.
+SERVICE_WORDS = [
+    "",
+    "",
+    "",
+    "",
+    "大模型",
+    "智能客服",
+    "医疗助手",
+    "教育大模型",
+    "写作",
+    "金融问答",
+    "政务助手",
+    "汽车座舱",
+]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def sql_list(values: list[str]) -> str:
@@ -67,13 +86,14 @@ def make(out: Path, incidents: int, registrations: int, consent: int) -> Path:
     con.execute("create macro h(i, k, n) as (hash(i, k) % n)::bigint")
     provinces = sql_list(PROVINCES)
     categories = sql_list(CATEGORIES)
+    words = sql_list(SERVICE_WORDS)
     t0 = time.perf_counter()
     con.execute(f"""
         copy (
             select
                 i + 1 as "序号",
                 case when {provinces}[1 + h(i, 1, 32)] = 'ZhongYangQiYe' then '国资委' else '' end as "属地",
-                '模型' || i as "大模型名称",
+                '模型' || i || {words}[1 + h(i, 6, {len(SERVICE_WORDS)})] as "大模型名称",
                 '示例科技有限公司' || (h(i, 2, 20000)) as "备案单位",
                 {provinces}[1 + h(i, 1, 32)] || '-MoXing' || i || '-'
                     || strftime(date '2023-08-01' + (h(i, 3, 1150))::int, '%Y%m%d')
@@ -154,7 +174,13 @@ name = "large_consent"
 entity = "consent"
 adapter = "canonical"
 location = "consent.csv"
-""",
+"""
+        # The project's sector rules and SASAC's list, so the run tags every registration.
+        + "".join(
+            f'\n[[source]]\nname = "{name}"\nentity = "{name}"\nadapter = "canonical"\n'
+            f"location = {json.dumps(str(ROOT / 'data' / (name + '.csv')))}\n"
+            for name in ("sector_rules", "central_enterprises")
+        ),
         encoding="utf-8",
     )
     print(f"wrote {out} in {time.perf_counter() - t0:.1f} s")

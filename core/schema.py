@@ -19,7 +19,8 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
     "mart_registrations": (
         "registration_id", "registry", "registries", "kind", "service_name", "latest_service_name",
         "provider_name", "provider_role", "jurisdiction_code", "category", "filed_date", "filed_date_note",
-        "batch", "status", "cancelled_date", "cancellation_notice", "remarks", "source_file", "jurisdiction_name",
+        "batch", "status", "cancelled_date", "cancelled_date_basis", "cancellation_notice", "remarks", "source_file",
+        "jurisdiction_name",
         "jurisdiction_name_en",
     ),
     "mart_registrations_delisted": (
@@ -43,6 +44,10 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
         "kind", "category", "jurisdiction_code", "jurisdiction_name", "jurisdiction_name_en", "coverage_status",
         "coverage_pct", "audit_quarter_date",
     ),
+    # Sector tags and ownership types (issue 14): the sector and ownership filters, the Licensing
+    # page's sector and ownership charts, the Explorer.
+    "mart_registration_sectors": ("registration_id", "sector"),
+    "mart_provider_ownership": ("provider_name", "ownership_type", "ownership_basis", "sasac_group"),
     # Read by dashboard.queries.provider_aliases when the build has it.
     "mart_provider_aliases": ("provider_id", "alias", "alias_kind"),
     "ref_jurisdictions": ("code", "name_zh", "name_en", "country"),
@@ -62,6 +67,8 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
     "stg_incidents": ("source", "source_file"),
     "stg_consent": ("source", "source_file"),
     "stg_provider_aliases": ("source", "source_file"),
+    # The regulator's announced totals (entity official_totals): official_totals_reconciliation.sql.
+    "stg_official_totals": ("date", "list", "filed", "registered", "source_url", "note", "source", "source_file"),
 }  # fmt: skip
 
 
@@ -254,9 +261,83 @@ PROVIDER_ALIASES_ENTITY = Entity(
     ),
 )
 
+# A regulator's announced cumulative totals for a list, to reconcile the batches against.
+OFFICIAL_TOTALS_ENTITY = Entity(
+    name="official_totals",
+    stg_table="stg_official_totals",
+    key=("date", "list"),
+    min_date="2015-01-01",
+    columns=(
+        Column("date", "date", True, "the date the totals are as of"),
+        Column("list", "varchar", True, "the list they count, as a `registry`: `cac_genai`"),
+        Column("filed", "bigint", False, "cumulative filings (备案) announced; empty when none was announced"),
+        Column("registered", "bigint", False, "cumulative registrations (登记) announced; empty when none was"),
+        Column("source_url", "varchar", False, "where the figures were published"),
+        Column("note", "varchar", False, "who reported them, and what to know about them"),
+    ),
+)
+
+# The fields of a registration a sector rule can look at (mart_registration_sectors).
+SECTOR_RULE_FIELDS = ("service_name", "provider_name", "purpose", "products", "category")
+# The sectors of the seed rules (data/sector_rules.csv), in the order the app lists them. A rule
+# may name another sector (a lowercase key); the app then shows the key as its label.
+SECTORS = (
+    "healthcare",
+    "education",
+    "finance",
+    "government_public",
+    "legal",
+    "customer_service",
+    "ecommerce_retail",
+    "media_content",
+    "transport_automotive",
+    "manufacturing_industry",
+    "energy",
+    "telecoms",
+    "general_purpose",
+)
+UNCLASSIFIED = "unclassified"
+# Ownership types of a provider (mart_provider_ownership), each decided by one stated basis.
+OWNERSHIP_TYPES = ("central_soe", "university", "research_institute", "other_enterprise")
+
+SECTOR_RULES_ENTITY = Entity(
+    name="sector_rules",
+    stg_table="stg_sector_rules",
+    key=("sector", "field", "pattern"),
+    columns=(
+        Column("sector", "varchar", True, "Sector key the rule tags: healthcare, finance …"),
+        Column("field", "varchar", True, "Registration field the rule reads: " + " / ".join(SECTOR_RULE_FIELDS)),
+        Column("pattern", "varchar", True, "Text that must appear in the field (any case, Chinese or English)"),
+        Column("priority", "bigint", True, "Of the rules firing on a registration, only the highest priority counts"),
+        Column("note", "varchar", False, "Why the rule is there"),
+    ),
+)
+
+CENTRAL_ENTERPRISES_ENTITY = Entity(
+    name="central_enterprises",
+    stg_table="stg_central_enterprises",
+    key=("group_name",),
+    min_date="2003-01-01",
+    columns=(
+        Column("group_name", "varchar", True, "Group name as SASAC lists it: 中国电信集团有限公司"),
+        Column("other_names", "varchar[]", False, "Alternative and short names, subsidiaries' names: 中国电信; 天翼"),
+        Column("source_url", "varchar", True, "Where the list was published"),
+        Column("as_of", "date", True, "Date of the published list"),
+    ),
+)
+
 ENTITIES: dict[str, Entity] = {
     e.name: e
-    for e in (REGISTRATIONS_ENTITY, CANCELLATIONS_ENTITY, INCIDENTS_ENTITY, CONSENT_ENTITY, PROVIDER_ALIASES_ENTITY)
+    for e in (
+        REGISTRATIONS_ENTITY,
+        CANCELLATIONS_ENTITY,
+        INCIDENTS_ENTITY,
+        CONSENT_ENTITY,
+        PROVIDER_ALIASES_ENTITY,
+        OFFICIAL_TOTALS_ENTITY,
+        SECTOR_RULES_ENTITY,
+        CENTRAL_ENTERPRISES_ENTITY,
+    )
 }
 
 # Columns every staged row carries besides the entity's own.

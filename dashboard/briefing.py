@@ -30,12 +30,12 @@ import pyarrow as pa
 
 from core.connection import connect, data_version, db_path
 from core.dictionary import COLUMNS_CSV_FIELDS, columns_rows
-from core.schema import INCIDENT_CATEGORIES
+from core.schema import INCIDENT_CATEGORIES, OWNERSHIP_TYPES
 from dashboard import queries
 from dashboard.export import write_csv_batches
 from dashboard.filters import Filters, current_date, month_bounds, quarter_bounds
 from dashboard.i18n import translator
-from dashboard.kpis import overview_kpis
+from dashboard.kpis import kpi_label, overview_kpis
 
 CATEGORIES = INCIDENT_CATEGORIES  # the shared vocabulary (app.py uses it too); pages read it here
 
@@ -50,6 +50,7 @@ FILES = (
     "incidents.csv",
     "consent_gaps.csv",
     "by_jurisdiction.csv",
+    "official_totals.csv",  # the lists against the regulator's announced totals in the period
     "columns.csv",  # the data dictionary of every file here (core/dictionary.py)
     "manifest.csv",
 )
@@ -73,6 +74,7 @@ TABLE_QUERIES = {
     "incidents.csv": "incidents_in_period",
     "consent_gaps.csv": "consent_gap_services",  # the Consent page's gap list, all of it
     "by_jurisdiction.csv": "period_counts_by_jurisdiction",
+    "official_totals.csv": "official_totals_reconciliation",
 }
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed entry time: the same inputs give the same ZIP bytes
 BATCH_ROWS = 16_384  # rows per Arrow batch: the most this writer holds as Python values at once
@@ -169,6 +171,8 @@ def make_filters(
     registries: Iterable[str] = (),
     categories: Iterable[str] = (),
     provider: str = "",
+    sectors: Iterable[str] = (),
+    ownership: Iterable[str] = (),
     today: date | None = None,
 ) -> Filters:
     return Filters(
@@ -179,6 +183,8 @@ def make_filters(
         registries=_codes(registries),
         categories=_codes(categories),
         provider=provider.strip()[:100],
+        sectors=_codes(sectors),
+        ownership=_codes(ownership),
         today=today or current_date(),
     )
 
@@ -197,10 +203,13 @@ def check_scope(filters: Filters, path: Path | None = None, known_categories: It
     known_jur = queries.jurisdiction_options(path)["jurisdiction_code"].tolist()
     known_reg = queries.registry_options(path)
     known_cat = list(known_categories)
+    known_sector = queries.sector_options(path) if filters.sectors else []
     for option, values, known in (
         ("jurisdiction", filters.jurisdictions, known_jur),
         ("list", filters.registries, known_reg),
         ("category", filters.categories, known_cat),
+        ("sector", filters.sectors, known_sector),
+        ("ownership type", filters.ownership, list(OWNERSHIP_TYPES)),
     ):
         unknown = [v for v in values if v not in known]
         if unknown:
@@ -217,6 +226,10 @@ def bundle_name(filters: Filters) -> str:
         parts.append("list-" + "+".join(filters.registries))
     if filters.categories:
         parts.append("cat-" + "+".join(filters.categories))
+    if filters.sectors:
+        parts.append("sector-" + "+".join(filters.sectors))
+    if filters.ownership:
+        parts.append("own-" + "+".join(filters.ownership))
     if filters.provider:
         slug = _SLUG.sub("-", filters.provider).strip("-")[:30]
         digest = hashlib.sha256(filters.provider.encode("utf-8")).hexdigest()[:8]
@@ -333,8 +346,8 @@ def _summary_table(filters: Filters, path: Path) -> pa.Table:
     rows = [
         {
             "kpi": k.key,
-            "label_en": en(k.key),
-            "label_zh": zh(k.key),
+            "label_en": kpi_label(k, en),
+            "label_zh": kpi_label(k, zh),
             "value_column": k.column,
             "value": k.value,
             "previous_value": k.previous,
@@ -375,6 +388,8 @@ def _manifest_rows(
         ("filter", "lists", "; ".join(filters.registries) or "all"),
         ("filter", "categories", "; ".join(filters.categories) or "all"),
         ("filter", "provider", filters.provider or "all"),
+        ("filter", "sectors", "; ".join(filters.sectors) or "all"),
+        ("filter", "ownership", "; ".join(filters.ownership) or "all"),
         ("filter", "consent_gap_threshold_pct", f"{threshold:g}"),
         ("data", "load_id", load_id or ""),
         ("data", "built_at", _iso(_as_utc(built_at))),
@@ -532,6 +547,8 @@ def brief(
     registries: Iterable[str] = (),
     categories: Iterable[str] = (),
     provider: str = "",
+    sectors: Iterable[str] = (),
+    ownership: Iterable[str] = (),
     threshold_pct: float = 80,
     max_age_text: str | None = None,
     path: Path | None = None,
@@ -547,7 +564,13 @@ def brief(
     if not 0 <= threshold_pct <= 100:
         raise BriefingUsageError(f"--threshold {threshold_pct:g} is out of range; expected 0 to 100")
     filters = make_filters(
-        period, jurisdictions=jurisdictions, registries=registries, categories=categories, provider=provider
+        period,
+        jurisdictions=jurisdictions,
+        registries=registries,
+        categories=categories,
+        provider=provider,
+        sectors=sectors,
+        ownership=ownership,
     )
     check_scope(filters, path, CATEGORIES)
     if max_age is not None:

@@ -39,7 +39,11 @@ def current_date() -> date:
 
 
 # URL keys, one per filter. Short, because people paste these links into chats and mail.
-URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat")
+URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat", "sector", "own", "show")
+# Drill-down (`show`): which records a KPI counted, for the Explorer to list exactly those.
+# active / new / cancelled registrations (at the period end, filed in it, cancelled in it);
+# incident / enforcement records in the period; penalty-<CCY> actions with a penalty in CCY.
+_SHOW = re.compile(r"^(active|new|cancelled|incident|enforcement|penalty-[A-Z]{3}|penalty-unknown)$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,9 @@ class Filters:
     registries: tuple[str, ...] = ()
     provider: str = ""
     categories: tuple[str, ...] = ()  # incident categories (violations page focus)
+    show: str = ""  # drill-down: the records a KPI counted (_SHOW); only the Explorer reads it
+    sectors: tuple[str, ...] = ()  # registration sectors (mart_registration_sectors)
+    ownership: tuple[str, ...] = ()  # provider ownership types (mart_provider_ownership)
     lang: str = "en"
     today: date = field(default_factory=current_date, compare=False)
 
@@ -69,6 +76,8 @@ class Filters:
             "jurisdictions": list(self.jurisdictions),
             "registries": list(self.registries),
             "provider": self.provider.strip().lower(),
+            "sectors": list(self.sectors),
+            "ownership": list(self.ownership),
         }
 
     def previous(self) -> Filters | None:
@@ -100,6 +109,9 @@ class Filters:
             self.registries,
             self.provider,
             self.categories,
+            self.show,
+            self.sectors,
+            self.ownership,
             self.lang,
             self.today,
         )
@@ -181,6 +193,8 @@ def parse_query_params(
     known_jurisdictions: Iterable[str] | None = None,
     known_registries: Iterable[str] | None = None,
     known_categories: Iterable[str] | None = None,
+    known_sectors: Iterable[str] | None = None,
+    known_ownership: Iterable[str] | None = None,
     today: date | None = None,
 ) -> ParseResult:
     """URL -> Filters. Unknown values are dropped and listed in notices; nothing raises.
@@ -247,6 +261,13 @@ def parse_query_params(
     jurisdictions = vocab_list("jur", known_jurisdictions)
     registries = vocab_list("reg", known_registries)
     categories = vocab_list("cat", known_categories)
+    sectors = vocab_list("sector", known_sectors)
+    ownership = vocab_list("own", known_ownership)
+
+    show = (first("show") or "").strip()
+    if show and not _SHOW.match(show):
+        notices.append(("show", show[:20]))
+        show = ""
 
     provider = (first("q") or "").strip()
     if len(provider) > MAX_PROVIDER_QUERY:
@@ -261,6 +282,9 @@ def parse_query_params(
         registries=registries,
         provider=provider,
         categories=categories,
+        show=show,
+        sectors=sectors,
+        ownership=ownership,
         lang=lang,
         today=today,
     )
@@ -285,4 +309,10 @@ def to_query_params(f: Filters) -> dict[str, str]:
         qp["q"] = f.provider
     if f.categories:
         qp["cat"] = ",".join(f.categories)
+    if f.show:
+        qp["show"] = f.show
+    if f.sectors:
+        qp["sector"] = ",".join(f.sectors)
+    if f.ownership:
+        qp["own"] = ",".join(f.ownership)
     return qp

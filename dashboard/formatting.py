@@ -24,10 +24,16 @@ def suffix_of(column: str) -> str | None:
     return next((s for s in SUFFIX_FORMATS if column.endswith(s)), None)
 
 
+# A penalty total in another currency than CNY: penalty_eur, penalty_usd (kpis.overview_kpis).
+_OTHER_CURRENCY = re.compile(r"^penalty_([a-z]{3})$")
+
+
 def format_value(column: str, value: Any) -> str:
     """A value for a card or a caption, formatted by its column's suffix; '—' when missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
+    if (other := _OTHER_CURRENCY.match(column)) and other.group(1) != "cny":
+        return f"{value:,.0f} {other.group(1).upper()}"
     suffix = suffix_of(column)
     if suffix == "_date":
         return value.date().isoformat() if isinstance(value, datetime) else str(value)

@@ -30,6 +30,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "Case-insensitive text match on the provider (filing entity) name",
         "按主体（备案单位）名称做文本匹配，不区分大小写",
     ),
+    "sectors": ("Sectors", "行业"),
+    "sectors_all": ("All sectors", "全部行业"),
+    "sectors_help": (
+        "Sectors tagged by the editable rules in data/sector_rules.csv (a registration can have several); "
+        "applies to registrations and consent, not to incidents",
+        "按可编辑规则（data/sector_rules.csv）标注的行业（一个备案可有多个行业）；适用于备案和同意数据，不适用于事件",
+    ),
+    "ownership": ("Ownership", "主体性质"),
+    "ownership_all": ("All ownership types", "全部主体性质"),
+    "ownership_help": (
+        "The provider's ownership type: central SOE (国资委 or SASAC's list), university, research institute, "
+        "other enterprise; applies to registrations and consent",
+        "主体性质：中央企业（属地为国资委或列入国资委央企名录）、高校、科研院所、其他企业；适用于备案和同意数据",
+    ),
     "reset_filters": ("Reset filters", "重置筛选"),
     "sample_banner": (
         "Built-in sample data: synthetic records for trying the dashboard, not real filings or incidents.",
@@ -97,6 +111,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_penalties": ("Total penalties (CNY)", "罚款总额（人民币）"),
     "kpi_consent": ("Consent coverage (record-weighted)", "同意覆盖率（按记录加权）"),
     "kpi_penalties_n": ("{n} actions with a CNY penalty", "{n} 项人民币罚款"),
+    "imprecise_left_out": (
+        "{n} records dated only to a year, a range or open-ended are left out of this monthly chart "
+        "(never drawn as January); they are counted in the totals.",
+        "{n} 条仅知年份、区间或起始年份的记录未计入本月度图（不会画作 1 月）；总数中已计入。",
+    ),
+    "open_records": ("The records behind this figure →", "查看该数字对应的记录 →"),
+    "drilldown_active": (
+        "Showing exactly the records behind “{what}”: the row count equals the figure.",
+        "仅显示“{what}”所统计的记录：行数与该数字相同。",
+    ),
+    "drilldown_clear": ("Show all records", "显示全部记录"),
+    "penalties_total": ("Total penalties, per currency", "罚款总额（按币种）"),
+    "kpi_penalties_in": ("Total penalties ({currency})", "罚款总额（{currency}）"),
+    "kpi_penalties_in_n": ("{n} actions with a {currency} penalty", "{n} 项以 {currency} 计的罚款"),
     "kpi_consent_n": ("N = {n} datasets with known counts", "N = {n} 个已知数量的数据集"),
     "overview_trends": ("Trends", "趋势"),
     "trend_filings": ("New filings per month (count)", "每月新增备案（件）"),
@@ -146,6 +174,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "这是首次加载：所有编号均为新增。",
     ),
     "change_filter": ("Change type", "变化类型"),
+    "official_title": ("Against the official totals", "与官方公布总数对照"),
+    "official_intro": (
+        "For each date on which the regulator announced cumulative totals: the unique filings and "
+        "registrations of the batches published up to that date (a batch counts when none of its entries "
+        "is dated later), the official figure and the difference (lists − official). National figures: "
+        "the jurisdiction and provider filters do not apply.",
+        "对监管机构公布累计总数的每个日期：截至该日已公布批次中去重后的备案与登记数（批次中没有晚于该日的条目即计入）、"
+        "官方数字及差额（清单 − 官方）。全国数字：属地和主体筛选不适用。",
+    ),
+    "official_explain": (
+        "A difference can come from entries published late in a later batch (often marked 补登), numbers "
+        "cancelled before the announcement, numbers listed twice or in the other part of a list, or the "
+        "regulator counting on a different day than its list.",
+        "差额可能来自在之后批次中补充公布的条目（常注明“补登”）、公告前已注销的编号、重复列出或列在清单另一部分的编号，"
+        "或官方统计口径日期与清单不同。",
+    ),
+    "official_none": (
+        'No official totals in this period. Load them as a source with entity = "official_totals".',
+        '该时间段没有官方总数。可将其作为 entity = "official_totals" 的数据源加载。',
+    ),
     "no_registrations": ("No registrations match these filters.", "没有符合筛选条件的备案。"),
     "no_known_coverage": (
         "No dataset in these filters declares whether its records were consented to.",
@@ -357,6 +405,24 @@ TEXT: dict[str, tuple[str, str]] = {
     "linkage.linked_date_unknown": ("registered, date unknown", "已备案（日期未知）"),
     "linkage.unknown_registration": ("names an unknown number", "编号不在清单中"),
     "linkage.unlinked": ("no registration found", "未找到备案"),
+    "sector.healthcare": ("healthcare", "医疗健康"),
+    "sector.education": ("education", "教育"),
+    "sector.finance": ("finance", "金融"),
+    "sector.government_public": ("government and public services", "政务与公共服务"),
+    "sector.legal": ("legal", "法律"),
+    "sector.customer_service": ("customer service", "客服"),
+    "sector.ecommerce_retail": ("e-commerce and retail", "电商零售"),
+    "sector.media_content": ("media and content creation", "媒体与内容创作"),
+    "sector.transport_automotive": ("transport and automotive", "交通与汽车"),
+    "sector.manufacturing_industry": ("manufacturing and industry", "制造与工业"),
+    "sector.energy": ("energy", "能源"),
+    "sector.telecoms": ("telecoms", "电信"),
+    "sector.general_purpose": ("general-purpose models", "通用模型"),
+    "sector.unclassified": ("unclassified", "未分类"),
+    "ownership.central_soe": ("central SOE", "中央企业"),
+    "ownership.university": ("university or college", "高校"),
+    "ownership.research_institute": ("research institute or lab", "科研院所"),
+    "ownership.other_enterprise": ("other enterprise", "其他企业"),
     "change_type.new": ("new", "新增"),
     "change_type.cancelled": ("cancelled", "注销"),
     "change_type.renamed": ("renamed", "更名"),
@@ -382,6 +448,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "briefing_lists": ("Lists", "名单"),
     "briefing_categories": ("Incident categories", "事件类别"),
     "briefing_provider": ("Provider name contains", "提供者名称包含"),
+    "briefing_sectors": ("Sectors", "行业"),
+    "briefing_ownership": ("Ownership", "主体性质"),
     "briefing_threshold": ("Consent gap threshold", "同意缺口阈值"),
     "briefing_all": ("All", "全部"),
     "briefing_download_bundle": ("Download briefing (ZIP)", "下载简报（ZIP）"),
@@ -396,6 +464,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "briefing_no_rows": ("No rows match this period and these filters.", "该时间段和筛选条件下没有数据。"),
     "briefing_download_file": ("Download {name}", "下载 {name}"),
     "briefing_failed": ("The briefing could not be built: {error}", "无法生成简报：{error}"),
+    "sectors_title": ("What is being licensed: sectors", "备案服务的行业分布"),
+    "sectors_by_month_title": ("Filings by sector and month", "各行业每月备案"),
+    "sectors_ranked_title": ("Sectors ranked, this period", "本期行业排名"),
+    "sectors_caption": (
+        "Sectors come from editable rules (data/sector_rules.csv): each registration names the rule that fired, "
+        "or is unclassified. A registration with two sectors counts in each. Precision and recall against a "
+        "hand-labelled sample are in the README.",
+        "行业由可编辑规则（data/sector_rules.csv）标注：每条备案记录触发的规则，未触发则为“未分类”。"
+        "同属两个行业的备案在两个行业各计一次。规则对人工标注样本的精确率和召回率见 README。",
+    ),
+    "ownership_title": ("Who holds them: ownership of the provider", "备案主体性质"),
+    "ownership_caption": (
+        "Central SOE: listed under 国资委, or on SASAC's list of central enterprises (group and subsidiary "
+        "names); university; research institute or lab; other enterprise. The Explorer's provider detail "
+        "says how each provider's type was decided.",
+        "中央企业：属地为国资委，或列入国资委央企名录（按集团及子公司名称匹配）；高校；科研院所；其他企业。"
+        "数据浏览页的主体详情说明了每个主体性质的判定依据。",
+    ),
+    "provider_ownership": ("Ownership: {kind}", "主体性质：{kind}"),
     "url_key.lang": ("language", "语言"),
     "url_key.period": ("period", "时间段"),
     "url_key.from": ("from", "起始"),
@@ -404,6 +491,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "url_key.reg": ("list", "清单"),
     "url_key.q": ("provider", "主体"),
     "url_key.cat": ("category", "类别"),
+    "url_key.sector": ("sector", "行业"),
+    "url_key.own": ("ownership", "主体性质"),
 }
 
 

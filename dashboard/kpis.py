@@ -7,13 +7,22 @@ an open period ("all time") has no previous one, so previous and change are None
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard import queries
 from dashboard.filters import Filters
+
+DRILLDOWNS = {
+    "kpi_active": "active",
+    "kpi_new": "new",
+    "kpi_cancelled": "cancelled",
+    "kpi_incidents": "incident",
+    "kpi_enforcement": "enforcement",
+}
 
 
 @dataclass(frozen=True)
@@ -27,9 +36,18 @@ class Kpi:
     n: int | None  # how many records the figure rests on, where that matters
     page: str  # url path of the page behind the card
     is_higher_better: bool | None = None  # None: neither direction is "good"
+    currency: str | None = None  # penalty cards: the currency of the amount (one card each)
 
     def as_row(self) -> dict:
         return asdict(self)
+
+    @property
+    def drilldown(self) -> str:
+        """The Explorer drill-down (Filters.show) listing exactly the records this figure counts;
+        "" when the figure is not a count of listable records (consent coverage)."""
+        if self.currency:
+            return f"penalty-{self.currency}"
+        return DRILLDOWNS.get(self.key, "")
 
 
 def _num(value: object) -> float | None:
@@ -65,9 +83,42 @@ def _kpi(
     )
 
 
+def penalty_kpis(filters: Filters, path: Path | None = None) -> list[Kpi]:
+    """One penalty card per currency present in the period or the previous one (CNY first):
+    amounts are never converted nor added across currencies, so no total in one currency hides
+    another. With no penalty at all, one CNY card of 0. CNY keeps the key kpi_penalties and the
+    column penalty_cny; another currency is kpi_penalties_<ccy> / penalty_<ccy>."""
+    has_prev = filters.previous() is not None
+    rows = queries.penalties_by_currency(filters, path)
+    if rows.empty:
+        return [replace(_kpi("kpi_penalties", "penalty_cny", 0, 0, has_prev, "violations", n=0), currency="CNY")]
+    out = []
+    for row in rows.itertuples():
+        code = str(row.penalty_currency)
+        key, column = (
+            ("kpi_penalties", "penalty_cny")
+            if code == "CNY"
+            else (
+                f"kpi_penalties_{code.lower()}",
+                f"penalty_{code.lower()}",
+            )
+        )
+        kpi = _kpi(key, column, row.penalty_amount, row.prev_penalty_amount, has_prev, "violations", n=row.action_count)
+        out.append(replace(kpi, currency=code))
+    return out
+
+
+def kpi_label(kpi: Kpi, t: Callable[..., str]) -> str:
+    """The card's label: a penalty card names its currency."""
+    if kpi.currency and kpi.key != "kpi_penalties":
+        return t("kpi_penalties_in", currency=kpi.currency)
+    return t(kpi.key)
+
+
 def overview_kpis(filters: Filters, path: Path | None = None) -> list[Kpi]:
     """Active registrations, new filings, cancellations, incidents, enforcement actions, total
-    penalties (CNY) and record-weighted consent coverage, each with its previous-period value."""
+    penalties per currency present and record-weighted consent coverage, each with its
+    previous-period value."""
     has_prev = filters.previous() is not None
     reg = queries.registration_kpis(filters, path)
     inc = queries.incident_kpis(filters, path)
@@ -94,15 +145,7 @@ def overview_kpis(filters: Filters, path: Path | None = None) -> list[Kpi]:
             has_prev,
             "violations",
         ),
-        _kpi(
-            "kpi_penalties",
-            "penalty_cny",
-            inc["penalty_cny"],
-            inc["prev_penalty_cny"],
-            has_prev,
-            "violations",
-            n=inc["penalty_count"],
-        ),
+        *penalty_kpis(filters, path),
         _kpi(
             "kpi_consent",
             "coverage_pct",

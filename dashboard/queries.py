@@ -133,12 +133,35 @@ def registrations_by_jurisdiction(f: Filters, path: Path | None = None) -> pd.Da
     return fetch("registrations_by_jurisdiction", f.params(), path)
 
 
+def official_totals_reconciliation(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    """Each official date in the period: the lists' cumulative filings and registrations against
+    the regulator's announced totals (national: only the list filter applies)."""
+    return fetch("official_totals_reconciliation", f.params(), path)
+
+
 def registrations_by_category(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("registrations_by_category", f.params(), path)
 
 
 def top_providers(f: Filters, limit: int = 20, path: Path | None = None) -> pd.DataFrame:
     return fetch("top_providers", {**f.params(), "limit": limit}, path)
+
+
+def sector_options(path: Path | None = None) -> list[str]:
+    """Sectors the build's rules tagged, most registrations first (with `unclassified`)."""
+    return fetch("sector_options", path=path)["sector"].dropna().tolist()
+
+
+def filings_by_sector_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("filings_by_sector_month", f.params(), path)
+
+
+def sectors_ranked(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("sectors_ranked", _period(f), path)
+
+
+def filings_by_ownership(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    return fetch("filings_by_ownership", f.params(), path)
 
 
 def registration_changes_by_type(f: Filters, path: Path | None = None) -> pd.DataFrame:
@@ -158,6 +181,11 @@ def incident_kpis(f: Filters, path: Path | None = None) -> dict[str, Any]:
     return fetch("incident_kpis", _period(f), path).to_dict("records")[0]
 
 
+def penalties_by_currency(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    """Penalty totals per currency present (period and previous period); never converted."""
+    return fetch("penalties_by_currency", _period(f), path)
+
+
 def incidents_by_month(f: Filters, breakdown: str = "category", path: Path | None = None) -> pd.DataFrame:
     if breakdown not in INCIDENT_BREAKDOWNS:
         raise ValueError(f"unknown breakdown {breakdown!r}")
@@ -166,6 +194,11 @@ def incidents_by_month(f: Filters, breakdown: str = "category", path: Path | Non
 
 def incidents_by_jurisdiction(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("incidents_by_jurisdiction", _period(f), path)
+
+
+def incidents_month_unknown(f: Filters, path: Path | None = None) -> pd.DataFrame:
+    """Records the monthly charts leave out (date known only to the year, a range, open), by precision."""
+    return fetch("incidents_month_unknown", _period(f), path)
 
 
 def penalties_by_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
@@ -233,7 +266,7 @@ def _search_params(kind: str, f: Filters, search: str) -> dict[str, Any]:
     if kind not in SEARCHES:
         raise ValueError(f"unknown search {kind!r}")
     # Incidents carry the category filter too (_period adds it).
-    return {**(_period(f) if kind == "incidents" else f.params()), "search": _search(search)}
+    return {**(_period(f) if kind == "incidents" else f.params()), "search": _search(search), "show": f.show}
 
 
 def search_count(kind: str, f: Filters, search: str = "", path: Path | None = None) -> int:
@@ -294,6 +327,7 @@ def provider_detail(provider_name: str, limit: int = 1000, path: Path | None = N
         "cancellations": registrations[registrations["status"] == "cancelled"].reset_index(drop=True),
         "incidents": fetch("provider_incidents", params, path),
         "consent": fetch("provider_consent", params, path),
+        "ownership": fetch("provider_ownership", {"names": sorted(names)}, path),
     }
 
 

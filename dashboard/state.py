@@ -23,7 +23,7 @@ from dashboard.filters import (
     to_query_params,
 )
 
-K_LANG, K_PERIOD, K_FROM, K_TO, K_JUR, K_REG, K_Q, K_CAT = (
+K_LANG, K_PERIOD, K_FROM, K_TO, K_JUR, K_REG, K_Q, K_CAT, K_SHOW, K_SECTOR, K_OWN = (
     "f_lang",
     "f_period",
     "f_from",
@@ -32,6 +32,9 @@ K_LANG, K_PERIOD, K_FROM, K_TO, K_JUR, K_REG, K_Q, K_CAT = (
     "f_reg",
     "f_q",
     "f_cat",
+    "f_show",
+    "f_sector",
+    "f_own",
 )
 _WRITTEN = "_url_written"
 _SYNCED = "_url_synced"
@@ -51,12 +54,17 @@ def _load_widgets(f: Filters) -> None:
     ss[K_REG] = list(f.registries)
     ss[K_Q] = f.provider
     ss[K_CAT] = list(f.categories)
+    ss[K_SHOW] = f.show
+    ss[K_SECTOR] = list(f.sectors)
+    ss[K_OWN] = list(f.ownership)
 
 
 def apply_url(
     known_jurisdictions: list[str] | None,
     known_registries: list[str] | None,
     known_categories: list[str],
+    known_sectors: list[str] | None = None,
+    known_ownership: list[str] | None = None,
 ) -> None:
     """Load the URL into the widgets when it is new to this session; remember any notices."""
     ss = st.session_state
@@ -68,6 +76,8 @@ def apply_url(
         known_jurisdictions=known_jurisdictions,
         known_registries=known_registries,
         known_categories=known_categories,
+        known_sectors=known_sectors,
+        known_ownership=known_ownership,
     )
     _load_widgets(result.filters)
     ss[_NOTICES] = result.notices
@@ -124,6 +134,9 @@ def current_filters() -> Filters:
         registries=tuple(sorted(ss.get(K_REG, []))),
         provider=(ss.get(K_Q) or "").strip()[:100],
         categories=tuple(sorted(ss.get(K_CAT, []))),
+        show=ss.get(K_SHOW) or "",
+        sectors=tuple(sorted(ss.get(K_SECTOR, []))),
+        ownership=tuple(sorted(ss.get(K_OWN, []))),
         lang=ss.get(K_LANG, "en"),
     )
     period = ss.get(K_PERIOD, DEFAULT_PERIOD)

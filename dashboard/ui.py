@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -21,7 +22,7 @@ from dashboard.export import to_csv_bytes
 from dashboard.filters import Filters
 from dashboard.formatting import column_config, format_change, format_value, show_controls
 from dashboard.i18n import column_labels, translator
-from dashboard.kpis import Kpi
+from dashboard.kpis import Kpi, kpi_label
 from dashboard.pages import BY_KEY
 
 SMALL_N = 30
@@ -266,7 +267,7 @@ def kpi_card(kpi: Kpi, t: Callable[..., str], lang: str, days: int | None) -> No
         # Counts are neither good nor bad when they rise, so they stay grey; coverage is.
         color = "off" if kpi.is_higher_better is None else "normal" if kpi.is_higher_better else "inverse"
         st.metric(
-            t(kpi.key),
+            kpi_label(kpi, t),
             format_value(kpi.column, kpi.value),
             delta=delta,
             delta_color=color,
@@ -275,6 +276,8 @@ def kpi_card(kpi: Kpi, t: Callable[..., str], lang: str, days: int | None) -> No
         )
         if kpi.key == "kpi_penalties" and kpi.n is not None:
             st.caption(t("kpi_penalties_n", n=f"{kpi.n:,}"))
+        elif kpi.currency and kpi.n is not None:
+            st.caption(t("kpi_penalties_in_n", n=f"{kpi.n:,}", currency=kpi.currency))
         elif kpi.key == "kpi_consent" and kpi.n is not None:
             st.caption(t("kpi_consent_n", n=f"{kpi.n:,}"))
             small_n(t, kpi.n)
@@ -283,9 +286,32 @@ def kpi_card(kpi: Kpi, t: Callable[..., str], lang: str, days: int | None) -> No
             label=t("open_page", page=t(BY_KEY[kpi.page].title_key)),
             query_params=_link_params(),
         )
+        if kpi.drilldown:
+            records_link(kpi.drilldown, t)
+
+
+def records_link(show: str, t: Callable[..., str]) -> None:
+    """A link to the Explorer listing exactly the records a figure counts (URL `show`)."""
+    from dashboard.filters import to_query_params
+
+    st.page_link(
+        BY_KEY["explorer"].file,
+        label=t("open_records"),
+        query_params=to_query_params(replace(state.filters(), show=show)),
+        icon=":material/table_rows:",
+    )
 
 
 def _link_params() -> dict[str, str]:
     from dashboard.filters import to_query_params
 
-    return to_query_params(state.filters())
+    return to_query_params(replace(state.filters(), show=""))
+
+
+def imprecise_dates_note(counts: pd.DataFrame, t: Callable[..., str], *, penalties: bool = False) -> None:
+    """Under a monthly chart: how many records it leaves out because their date is known only to
+    the year, as a range or open-ended (queries.incidents_month_unknown). Nothing when none."""
+    column = "penalty_record_count" if penalties else "record_count"
+    n = int(counts[column].sum()) if len(counts) else 0
+    if n:
+        st.caption(t("imprecise_left_out", n=f"{n:,}"))

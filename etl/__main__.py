@@ -1,7 +1,8 @@
-"""Command line: `python -m etl run | fetch | status | sample | brief`.
+"""Command line: `python -m etl run | fetch | status | sample | brief | export`.
 
 A thin layer over both sides, as sqlite-utils' cli.py sits over db.py: `run` and `sample` call
-the write side (etl), `status` and `brief` the read side (dashboard.status, dashboard.briefing),
+the write side (etl), `status`, `brief` and `export` the read side (dashboard.status,
+dashboard.briefing, dashboard.research_export),
 each imported inside its command. This is the one module allowed to import both
 (tests/test_layering.py). It parses arguments, calls one function, prints, and turns typed
 errors into messages and exit codes.
@@ -92,11 +93,42 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--list", action="append", default=[], help="registry list, e.g. cac_genai (repeatable)")
     brief.add_argument("--category", action="append", default=[], help="incident category (repeatable)")
     brief.add_argument("--provider", default="", help="provider name contains this text")
+    brief.add_argument(
+        "--sector", action="append", default=[], help="registration sector, e.g. healthcare (repeatable)"
+    )
+    brief.add_argument(
+        "--ownership", action="append", default=[], help="provider ownership type, e.g. central_soe (repeatable)"
+    )
     brief.add_argument("--threshold", type=float, default=80, help="consent gap threshold in %% (default: 80)")
     brief.add_argument("--max-age", help="refuse when any source's data is older than this, e.g. 36h or 2d")
     brief.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
     brief.add_argument("--out", type=Path, default=Path("."), help="folder for the ZIP (default: current folder)")
+    export = sub.add_parser(
+        "export", help="write every mart (Parquet or CSV), a data dictionary and a manifest for research"
+    )
+    export.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="file format (default: %(default)s)"
+    )
+    export.add_argument("--out", type=Path, required=True, help="folder to write into (created if missing)")
+    export.add_argument("--db", type=Path, default=DEFAULT_DB, help="warehouse file (default: %(default)s)")
     return parser
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    # Like `brief`, a read-side command: dashboard.research_export reads the warehouse read-only.
+    from core.connection import WarehouseMissing
+    from dashboard import research_export
+
+    try:
+        rows = research_export.export(args.out, fmt=args.format, path=args.db)
+    except research_export.ExportError as exc:
+        raise UsageError(str(exc)) from None
+    except WarehouseMissing as exc:
+        raise EtlError(str(exc)) from None
+    for file, count in rows.items():
+        print(f"{args.out / file}: {count:,} rows")
+    print(f"{args.out / 'columns.csv'}, {args.out / 'manifest.csv'}")
+    return 0
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
@@ -113,6 +145,8 @@ def _cmd_brief(args: argparse.Namespace) -> int:
             registries=args.list,
             categories=args.category,
             provider=args.provider,
+            sectors=args.sector,
+            ownership=args.ownership,
             threshold_pct=args.threshold,
             max_age_text=args.max_age,
             path=args.db,
@@ -246,7 +280,14 @@ def main(argv: list[str] | None = None) -> int:
         if exc.code not in (0, None) and "--json" in given:
             print(json.dumps({"ok": False, "exit_code": exc.code, "error": "usage", "message": "bad arguments"}))
         raise
-    handlers = {"run": _cmd_run, "fetch": _cmd_fetch, "status": _cmd_status, "sample": _cmd_sample, "brief": _cmd_brief}
+    handlers = {
+        "run": _cmd_run,
+        "fetch": _cmd_fetch,
+        "status": _cmd_status,
+        "sample": _cmd_sample,
+        "brief": _cmd_brief,
+        "export": _cmd_export,
+    }
     try:
         return handlers[args.command](args)
     except (Exception, KeyboardInterrupt) as exc:  # the one boundary: never a raw traceback

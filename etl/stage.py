@@ -27,6 +27,7 @@ from core.schema import (
     LEGAL_BASES,
     LINEAGE_COLUMNS,
     RECORD_TYPES,
+    SECTOR_RULE_FIELDS,
     SEVERITIES,
     STATUSES,
     YES_NO_UNKNOWN,
@@ -53,10 +54,20 @@ VOCABULARIES: dict[tuple[str, str], tuple[str, ...]] = {
     ("consent", "has_personal_info"): YES_NO_UNKNOWN,
     ("consent", "has_sensitive_info"): YES_NO_UNKNOWN,
     ("consent", "legal_basis"): LEGAL_BASES,
+    ("sector_rules", "field"): SECTOR_RULE_FIELDS,
 }
 
 # Cross-column rules: (rule name, column, violation predicate, message expression).
 CROSS_RULES: dict[str, list[tuple[str, str, str, str]]] = {
+    "sector_rules": [
+        (
+            "sector_key",
+            "sector",
+            "not regexp_full_match(sector, '[a-z][a-z0-9_]{0,39}') or sector = 'unclassified'",
+            "'sector ' || to_json(sector) || ' is not a sector key; expected lowercase letters, digits and _ "
+            "(e.g. healthcare), and not unclassified, which is what no rule firing means'",
+        ),
+    ],
     "consent": [
         (
             "consented_le_personal",
@@ -132,8 +143,9 @@ STAGING_DIR = SQL_DIR / "staging"
 def _typed_expr(entity: Entity, column: str, ctype: str) -> str:
     raw = q(column)
     if column in entity.key:
-        # Look-alike keys (full-width, zero-width, BOM, no-break spaces) are one key.
-        return f"normalize_key({raw})"
+        # Look-alike keys (full-width, zero-width, BOM, no-break spaces) are one key; a date in
+        # a key (official_totals) is parsed after normalising.
+        return f"parse_date(normalize_key({raw}))" if ctype == "date" else f"normalize_key({raw})"
     if ctype == "date":
         return f"parse_date({raw})"
     if ctype == "bigint":

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.connection import WarehouseMissing
+from core.schema import OWNERSHIP_TYPES
 from dashboard import briefing, queries, ui
 from dashboard.cache import cached
 from dashboard.filters import EPOCH, current_date, period_presets
@@ -33,6 +34,28 @@ def _period_label(key: str) -> str:
     if key in ("last-month", "last-quarter", "last-year", "custom"):
         return t(f"briefing_{key}")
     return key.replace("-Q", " Q")
+
+
+def _sector_and_ownership() -> tuple[list[str], list[str]]:
+    """The sector and ownership filters of the briefing, prefilled from the sidebar's."""
+    sector_list = cached(queries.sector_options)
+    sectors = st.multiselect(
+        t("briefing_sectors"),
+        sector_list,
+        default=[s for s in f.sectors if s in sector_list],
+        format_func=lambda s: vocab("sector", s, lang),
+        placeholder=t("briefing_all"),
+        key="br_sector",
+    )
+    ownership = st.multiselect(
+        t("briefing_ownership"),
+        list(OWNERSHIP_TYPES),
+        default=list(f.ownership),
+        format_func=lambda o: vocab("ownership", o, lang),
+        placeholder=t("briefing_all"),
+        key="br_own",
+    )
+    return sectors, ownership
 
 
 try:
@@ -93,9 +116,17 @@ try:
             key="br_cat",
         )
         provider = st.text_input(t("briefing_provider"), value=f.provider, max_chars=100, key="br_q")
+        sectors, ownership = _sector_and_ownership()
 
     chosen = briefing.make_filters(
-        period, jurisdictions=jurisdictions, registries=lists, categories=categories, provider=provider, today=today
+        period,
+        jurisdictions=jurisdictions,
+        registries=lists,
+        categories=categories,
+        provider=provider,
+        sectors=sectors,
+        ownership=ownership,
+        today=today,
     )
     bundle = cached(briefing.build_bundle, chosen, threshold=threshold / 100)
 

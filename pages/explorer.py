@@ -4,8 +4,9 @@ provider's full record: filings in every list, cancellations, incidents, consent
 import streamlit as st
 
 from core.connection import WarehouseMissing
-from dashboard import queries, ui
+from dashboard import queries, state, ui
 from dashboard.cache import cached
+from dashboard.i18n import vocab
 
 f, t = ui.context()
 ui.header(t, "page_explorer", "explorer_intro")
@@ -49,7 +50,46 @@ def _open_provider() -> None:
         st.session_state[PROVIDER_KEY] = current[rows[0]]
 
 
+SHOW_TAB = {"active": "registrations", "new": "registrations", "cancelled": "registrations"}
+SHOW_LABEL = {
+    "active": "kpi_active",
+    "new": "kpi_new",
+    "cancelled": "kpi_cancelled",
+    "incident": "kpi_incidents",
+    "enforcement": "kpi_enforcement",
+}
+
+
+def _clear_show() -> None:
+    st.session_state[state.K_SHOW] = ""
+
+
+def drilldown_note() -> None:
+    """A link from a KPI card lists exactly the records it counted (URL `show`): say so, open the
+    right tab once, and offer the way back to every record."""
+    if not f.show:
+        st.session_state.pop("_exp_show", None)
+        return
+    if st.session_state.get("_exp_show") != f.show:
+        st.session_state["exp_tab"] = SHOW_TAB.get(f.show, "incidents")
+        st.session_state["_exp_show"] = f.show
+    if f.show.startswith("penalty-"):
+        what = t("kpi_penalties_in", currency=f.show.removeprefix("penalty-"))
+    else:
+        what = t(SHOW_LABEL[f.show])
+    st.info(t("drilldown_active", what=what))
+    st.button(t("drilldown_clear"), key="exp_show_clear", on_click=_clear_show)
+
+
+def _ownership(ownership) -> None:
+    """The provider's ownership type and how it was decided (one line per matching name)."""
+    for row in ownership.itertuples():
+        kind = vocab("ownership", row.ownership_type, f.lang)
+        st.markdown(ui.md_escape(t("provider_ownership", kind=kind)) + " · " + ui.md_escape(row.ownership_basis))
+
+
 try:
+    drilldown_note()
     tab = st.segmented_control(
         t("search"),
         options=list(TABS),
@@ -79,6 +119,7 @@ try:
     name = st.text_input(t("provider_pick"), key=PROVIDER_KEY, help=t("provider_pick_help"), max_chars=200).strip()
     if name:
         detail = cached(queries.provider_detail, name)
+        _ownership(detail["ownership"])
         aliases = detail["aliases"]
         if aliases is None:
             st.caption(t("no_alias_table"))

@@ -23,14 +23,114 @@ def _jurisdiction_label(row: object) -> str:
     return str(name) if isinstance(name, str) else (row.jurisdiction_code or t("unknown"))  # type: ignore[attr-defined]
 
 
+def official_totals_section() -> None:
+    """Against the official totals: the lists' cumulative counts at each official date."""
+    st.subheader(t("official_title"))
+    rows = cached(queries.official_totals_reconciliation, f)
+    if rows.empty:
+        st.info(t("official_none"))
+        return
+    st.caption(t("official_intro"))
+    ui.table(rows, key="lic_official_table")
+    st.caption(t("official_explain"))
+    ui.download(rows, "official_totals_reconciliation", "lic_official", t)
+
+
+def _pick_sector(key: str) -> None:
+    sectors = [s for s in ui.selected_custom(key) if s]
+    if sectors:
+        state.set_values(state.K_SECTOR, sorted(sectors))
+
+
+def _sectors_section() -> None:
+    """What is being licensed: filings by sector over time, and the sectors ranked for the period."""
+    st.subheader(t("sectors_title"))
+    st.caption(t("sectors_caption"))
+    by_month = cached(queries.filings_by_sector_month, f)
+    by_month = by_month.assign(sector_label=[vocab("sector", s, f.lang) for s in by_month["sector"]])
+    ranked = cached(queries.sectors_ranked, f)
+    ranked = ranked.assign(sector_label=[vocab("sector", s, f.lang) for s in ranked["sector"]])
+    left, right = st.columns([3, 2])
+    with left:
+        ui.chart_or_empty(
+            by_month,
+            lambda df: charts.bar_chart(
+                df,
+                x="month_date",
+                y="filing_count",
+                color="sector_label",
+                title=t("sectors_by_month_title"),
+                lang=f.lang,
+            ),
+            key="lic_sector_month",
+            t=t,
+            empty_key="no_registrations",
+            file_stem="filings_by_sector_month",
+        )
+    with right:
+        ui.chart_or_empty(
+            ranked,
+            lambda df: charts.bar_chart(
+                df,
+                x="filing_count",
+                y="sector_label",
+                orientation="h",
+                title=t("sectors_ranked_title"),
+                lang=f.lang,
+                hover=["sector_share_pct", "previous_filing_count"],
+                custom=["sector"],
+                height=460,
+            ),
+            key="lic_sector_rank",
+            t=t,
+            empty_key="no_registrations",
+            file_stem="sectors_ranked",
+            on_select=lambda: _pick_sector("lic_sector_rank"),
+        )
+
+
+def _ownership_section() -> None:
+    """Who holds them: filings by the provider's ownership type."""
+    st.subheader(t("ownership_title"))
+    st.caption(t("ownership_caption"))
+    owners = cached(queries.filings_by_ownership, f)
+    owners = owners.assign(ownership_label=[vocab("ownership", o, f.lang) for o in owners["ownership_type"]])
+    ui.chart_or_empty(
+        owners,
+        lambda df: charts.bar_chart(
+            df,
+            x="filing_count",
+            y="ownership_label",
+            orientation="h",
+            title=t("ownership_title"),
+            lang=f.lang,
+            hover=["provider_count"],
+            height=260,
+        ),
+        key="lic_ownership",
+        t=t,
+        empty_key="no_registrations",
+        file_stem="filings_by_ownership",
+    )
+
+
 try:
     kpi = cached(queries.registration_kpis, f)
     providers = cached(queries.top_providers, f, 20)
     top10 = providers.head(10)["share_pct"].sum() if len(providers) else None
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("kpi_active"), format_value("active_count", kpi["active_count"]), border=True)
-    c2.metric(t("kpi_new"), format_value("new_count", kpi["new_count"]), border=True)
-    c3.metric(t("kpi_cancelled"), format_value("cancelled_count", kpi["cancelled_count"]), border=True)
+    for column, (key, value_column, show) in zip(
+        (c1, c2, c3),
+        (
+            ("kpi_active", "active_count", "active"),
+            ("kpi_new", "new_count", "new"),
+            ("kpi_cancelled", "cancelled_count", "cancelled"),
+        ),
+        strict=True,
+    ):
+        with column:
+            st.metric(t(key), format_value(value_column, kpi[value_column]), border=True)
+            ui.records_link(show, t)
     c4.metric(
         t("providers_active"),
         format_value("provider_count", int(providers["provider_count"].iloc[0]) if len(providers) else 0),
@@ -183,6 +283,9 @@ try:
                 file_stem="filings_by_role",
             )
 
+    _sectors_section()
+    _ownership_section()
+
     if len(providers):
         st.markdown(
             t(
@@ -233,5 +336,7 @@ try:
         rows = cached(queries.registration_changes_rows, f, change_type or "", 200)
         ui.table(rows, key="lic_changes_table", height=300)
         ui.download(rows, "registration_changes", "lic_changes", t)
+
+    official_totals_section()
 except WarehouseMissing as exc:
     ui.warehouse_missing(exc, t)

@@ -28,7 +28,7 @@ try:
             with column:
                 ui.kpi_card(kpi, t, f.lang, days)
     attribution = ui.show_attribution("incidents", t)
-    kpi_table = kpis.kpis_frame(rows).assign(label=[t(k.key) for k in rows])
+    kpi_table = kpis.kpis_frame(rows).assign(label=[kpis.kpi_label(k, t) for k in rows])
     ui.download(kpi_table, "kpis", "ov_kpis", t, attribution)
 
     st.subheader(t("overview_trends"))
@@ -76,6 +76,7 @@ try:
             file_stem="incidents_by_month",
             attribution=attribution,
         )
+        ui.imprecise_dates_note(cached(queries.incidents_month_unknown, f), t)
     with right:
         ui.chart_or_empty(
             cached(queries.consent_coverage_by_quarter, f),

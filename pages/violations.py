@@ -4,7 +4,7 @@ provider was registered, and who appears again and again."""
 import streamlit as st
 
 from core.connection import WarehouseMissing
-from dashboard import charts, queries, state, ui
+from dashboard import charts, kpis, queries, state, ui
 from dashboard.cache import cached
 from dashboard.formatting import format_value
 from dashboard.i18n import vocab
@@ -35,7 +35,13 @@ try:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("kpi_incidents"), format_value("incident_count", kpi["incident_count"]), border=True)
     c2.metric(t("kpi_enforcement"), format_value("enforcement_count", kpi["enforcement_count"]), border=True)
-    c3.metric(t("kpi_penalties"), format_value("penalty_cny", kpi["penalty_cny"]), border=True)
+    # One amount per currency present (never a CNY zero that hides EUR fines), in one card.
+    penalties = cached(kpis.penalty_kpis, f)
+    c3.metric(
+        t("kpi_penalties") if len(penalties) == 1 and penalties[0].key == "kpi_penalties" else t("penalties_total"),
+        " · ".join(format_value(k.column, k.value) for k in penalties),
+        border=True,
+    )
     c4.metric(t("linked_share"), format_value("linked_pct", linked / total if total else None), border=True)
 
     if total == 0:
@@ -91,6 +97,7 @@ try:
         )
         if drawn and on_select:
             st.caption(t("click_to_filter"))
+        ui.imprecise_dates_note(cached(queries.incidents_month_unknown, f), t)
 
         left, right = st.columns(2)
         with left:
@@ -181,6 +188,7 @@ try:
         )
         if drawn:
             st.caption(t("penalties_note"))
+        ui.imprecise_dates_note(cached(queries.incidents_month_unknown, f), t, penalties=True)
 
         st.subheader(t("repeat_title"))
         repeat = cached(queries.repeat_providers, f, 25)

@@ -26,6 +26,7 @@ URLS: dict[str, dict[str, str]] = {
     "2025-Q2_bj_sh": {"period": "2025-Q2", "jur": "CN-BJ,CN-SH"},
     "2024_genai_privacy": {"period": "2024", "reg": "cac_genai", "cat": "privacy"},
     "custom_provider_zh": {"from": "2024-03-01", "to": "2025-08-31", "q": "科技", "lang": "zh"},
+    "all_sector_ownership": {"period": "all", "sector": "media_content,healthcare", "own": "other_enterprise"},
 }
 PAGE_KEYS = ("overview", "licensing", "violations", "consent", "explorer", "quality", "briefing")
 

@@ -218,3 +218,37 @@ def test_tables_show_blanks_not_none_for_missing_text(sample_db, use_db, open_pa
     ]
     assert text_cells and "" in text_cells
     assert not any(value is None or (isinstance(value, float) and value != value) for value in text_cells)
+
+
+@pytest.mark.parametrize("page", ["licensing", "consent", "explorer"])
+def test_sector_and_ownership_url_parameters_set_the_filters(page, sample_db, use_db, open_page):
+    use_db(sample_db)
+    unfiltered = number(open_page(page, {"period": "all"}), page)
+    at = open_page(page, {"period": "all", "sector": "healthcare", "own": "other_enterprise"})
+    _no_exception(at)
+    assert at.multiselect(key="f_sector").value == ["healthcare"]
+    assert at.multiselect(key="f_own").value == ["other_enterprise"]
+    assert 0 < number(at, page) < unfiltered
+    # An unknown sector is dropped with a notice, as any URL value.
+    at = open_page(page, {"period": "all", "sector": "astrology"})
+    assert at.multiselect(key="f_sector").value == []
+    assert any("astrology" in w.value for w in at.warning)
+
+
+def test_explorer_provider_detail_says_the_ownership_and_how_it_was_decided(sample_db, use_db, open_page):
+    import duckdb
+
+    use_db(sample_db)
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        name, basis = con.execute(
+            "select provider_name, ownership_basis from mart_provider_ownership "
+            "where ownership_type = 'central_soe' order by provider_name limit 1"
+        ).fetchone()
+    finally:
+        con.close()
+    at = open_page("explorer")
+    at.text_input(key="exp_provider").set_value(name).run()
+    _no_exception(at)
+    shown = [m.value.replace("\\", "") for m in at.markdown]
+    assert any(v.startswith("Ownership: central SOE · ") and basis in v for v in shown), shown

@@ -35,6 +35,7 @@ EXPECTED_FILES = [
     "incidents.csv",
     "consent_gaps.csv",
     "by_jurisdiction.csv",
+    "official_totals.csv",
     "columns.csv",
     "manifest.csv",
 ]

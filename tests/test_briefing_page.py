@@ -106,7 +106,7 @@ def test_changing_the_page_filters_changes_the_bundle(brief_db, use_db, download
 def test_page_on_empty_and_missing_warehouse(empty_db, use_db, tmp_path):
     use_db(empty_db)
     at = open_briefing({})
-    assert len(at.get("download_button")) == 9  # the bundle and each of its eight files
+    assert len(at.get("download_button")) == 10  # the bundle and each of its nine files
     use_db(tmp_path / "missing.duckdb")
     at = open_briefing({})
     assert any("No warehouse" in info.value or "python -m etl run" in info.value for info in at.info)

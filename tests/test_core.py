@@ -57,7 +57,7 @@ def test_a_query_file_runs_as_written_when_pasted_into_duckdb(sample_db):
 
     f = Filters(period="all", start=None, end=None, jurisdictions=("CN-BJ",), today=date(2026, 11, 1))
     text = (DASHBOARD_SQL / "registrations_page_count.sql").read_text(encoding="utf-8")
-    params = {**f.params(), "search": ""}
+    params = {**f.params(), "search": "", "show": ""}
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
         pasted = con.execute(text, {k: params[k] for k in sql.parameters(text)}).fetchone()[0]
@@ -100,9 +100,14 @@ def _ctes(text: str) -> set[str]:
 
 
 def test_every_table_the_dashboard_sql_reads_is_declared():
+    # The research export (export_*.sql) reads the catalog and every mart by name: its reads of
+    # marts are not a contract the app relies on.
+    catalog = {"information_schema", "query_table"}
     for path in sorted(DASHBOARD_SQL.glob("*.sql")):
         text = sql.load(path)
         tables = sql.references(text) - _ctes(text)
+        if path.name.startswith("export_"):
+            tables -= catalog
         assert tables <= set(PUBLISHED), f"{path.name} reads undeclared tables {sorted(tables - set(PUBLISHED))}"
 
 

@@ -103,3 +103,20 @@ def test_presets_list_years_and_started_quarters_newest_first():
 def test_overlong_provider_query_is_refused():
     result = parse({"q": "x" * 500})
     assert result.filters.provider == "" and result.notices[0][0] == "q"
+
+
+def test_sector_and_ownership_filters_round_trip_and_drop_unknown_values():
+    known = {
+        "known_sectors": ["healthcare", "finance", "unclassified"],
+        "known_ownership": ["central_soe", "university"],
+    }
+    result = parse({"sector": "healthcare,finance,astrology", "own": "central_soe,<b>"}, **known)
+    assert result.filters.sectors == ("finance", "healthcare")
+    assert result.filters.ownership == ("central_soe",)
+    assert sorted(result.notices) == [("own", "<b>"), ("sector", "astrology")]
+    qp = to_query_params(result.filters)
+    assert qp == {"sector": "finance,healthcare", "own": "central_soe"}
+    assert parse(qp, **known).filters == result.filters
+    # They reach SQL as parameters, as lists.
+    params = result.filters.params()
+    assert params["sectors"] == ["finance", "healthcare"] and params["ownership"] == ["central_soe"]

@@ -74,9 +74,9 @@ def _direct_chart_calls(text: str) -> list[str]:
     """Calls that draw a chart without ui.chart_or_empty (its empty state, CSV and attribution)."""
     calls = []
     for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in ("plotly_chart", "_chart", "chart"):
-                calls.append(node.func.attr)
+        is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        if is_call and node.func.attr in ("plotly_chart", "_chart", "chart"):
+            calls.append(node.func.attr)
     return calls
 
 

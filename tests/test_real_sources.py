@@ -26,7 +26,11 @@ import json
 
 import pytest
 
-from tests.conftest import FIXTURES, query, run_cli
+from tests.conftest import FIXTURES, ROOT, query, run_cli
+
+
+def _data_rows(name: str) -> int:
+    return (ROOT / "data" / name).read_text(encoding="utf-8").count("\n") - 1
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +55,9 @@ def test_every_source_loads_with_exact_counts(real):
         "cn_app_notices": ("loaded", 39, 0),
         "gdpr_fines": ("loaded", 1701, 0),
         "provider_aliases": ("loaded", 34, 0),
+        # The project's own tables: every line of the CSV but its header.
+        "sector_rules": ("loaded", _data_rows("sector_rules.csv"), 0),
+        "central_enterprises": ("loaded", 100, 0),
     }
 
 
@@ -139,6 +146,6 @@ def test_status_shows_every_source(real):
     result = run_cli("status", "--db", str(db), "--json")
     assert result.returncode == 0, result.stderr
     sources = {s["source"]: s for s in json.loads(result.stdout)["sources"]}
-    assert len(sources) == 10
+    assert len(sources) == 12  # the 10 real files, the sector rules and SASAC's list
     assert all(s["last_status"] == "loaded" and s["data_as_of"] for s in sources.values())
     assert sources["aiaaic"]["quarantined"] == 2 and sources["aiaaic"]["rows"] == 2241

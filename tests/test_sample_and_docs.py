@@ -126,7 +126,8 @@ def test_sample_written_by_openpyxl_with_lxml_still_loads(tmp_path):
     made = run_cli("sample", "--out", str(out), env={"OPENPYXL_LXML": "True"})
     assert made.returncode == 0, made.stderr
     (tmp_path / "sources.toml").write_bytes((ROOT / "data" / "sources.toml").read_bytes())
-    (tmp_path / "provider_aliases.csv").write_bytes((ROOT / "data" / "provider_aliases.csv").read_bytes())
+    for table in ("provider_aliases.csv", "sector_rules.csv", "central_enterprises.csv"):
+        (tmp_path / table).write_bytes((ROOT / "data" / table).read_bytes())
     result = run_cli("run", "--sources", str(tmp_path / "sources.toml"), "--db", str(tmp_path / "w.duckdb"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "sample_genai_xlsx: loaded, 1,353 loaded, 0 quarantined" in result.stdout

@@ -1,5 +1,5 @@
--- Active registrations (filed − cancelled) as of each month end in the period. Cumulative
--- sums start from the first filing ever, so the first month of a period is not understated.
+-- Active registrations (_active_on) at each month end in the period (the period's end for its
+-- last month), with the month's filings and cancellations.
 with registrations as (
     select
         filed_date,
@@ -10,6 +10,12 @@ with registrations as (
         and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
         and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
         and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+        and (len($sectors::varchar[]) = 0 or registration_id in (
+            select registration_id from mart_registration_sectors where list_contains($sectors::varchar[], sector)
+        ))
+        and (len($ownership::varchar[]) = 0 or provider_name in (
+            select provider_name from mart_provider_ownership where list_contains($ownership::varchar[], ownership_type)
+        ))
         -- end include: _registration_scope
 ),
 
@@ -32,35 +38,44 @@ cancelled as (
 
 months as (
     select unnest(generate_series(
-        (select min(month_date) from filed)::timestamp,
+        greatest((select min(month_date) from filed), date_trunc('month', $start_date::date))::timestamp,
         date_trunc('month', $end_date::date)::timestamp,
         interval 1 month
     ))::date as month_date
     where exists (select 1 from filed)
 ),
 
-series as (
+month_ends as (
     select
-        months.month_date,
-        coalesce(filed.filed_count, 0) as filed_count,
-        coalesce(cancelled.cancelled_count, 0) as cancelled_count,
-        (sum(coalesce(filed.filed_count, 0)) over by_month
-        - sum(coalesce(cancelled.cancelled_count, 0)) over by_month)::bigint as active_count,
+        month_date,
+        least(last_day(month_date), $end_date::date) as active_on,
     from months
-    left join filed on filed.month_date = months.month_date
-    left join cancelled on cancelled.month_date = months.month_date
-    window by_month as (order by months.month_date)
+),
+
+active as (
+    select
+        month_ends.month_date,
+        count(registrations.filed_date) as active_count,
+    from month_ends
+    left join registrations on
+        -- include: _active_on
+        filed_date <= active_on
+        and (cancelled_date is null or cancelled_date > active_on)
+        -- end include: _active_on
+    group by all
 ),
 
 final as (
     select
-        month_date,
-        least(last_day(month_date), $end_date::date) as month_end_date,
-        active_count,
-        filed_count,
-        cancelled_count,
-    from series
-    where month_date >= date_trunc('month', $start_date::date)
+        month_ends.month_date,
+        month_ends.active_on as month_end_date,
+        coalesce(active.active_count, 0) as active_count,
+        coalesce(filed.filed_count, 0) as filed_count,
+        coalesce(cancelled.cancelled_count, 0) as cancelled_count,
+    from month_ends
+    left join active on active.month_date = month_ends.month_date
+    left join filed on filed.month_date = month_ends.month_date
+    left join cancelled on cancelled.month_date = month_ends.month_date
 )
 
 select * from final

@@ -26,6 +26,15 @@ where ($is_all_time or event_date between $start_date and $end_date)
         or strpos(lower(coalesce(registered_provider_name, '')), $provider) > 0)
     and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
     -- end include: _incident_scope
+    -- include: _incident_show
+    and case
+        when $show = 'incident' then record_type = 'incident'
+        when $show = 'enforcement' then record_type = 'enforcement'
+        when prefix($show, 'penalty-') then penalty_amount is not null
+            and coalesce(penalty_currency, 'unknown') = substr($show, 9)
+        else true
+    end
+    -- end include: _incident_show
     and ($search = '' or strpos(lower(title), $search) > 0
         or strpos(lower(coalesce(service_name, '')), $search) > 0
         or strpos(lower(array_to_string(provider_names, '|')), $search) > 0

@@ -8,6 +8,9 @@ from mart_incidents
 where penalty_amount is not null
     and event_date is not null
     and ($is_all_time or event_date between $start_date and $end_date)
+    -- include: _month_precise
+    and (occurred_date is null or coalesce(occurred_precision, 'day') in ('day', 'month'))
+    -- end include: _month_precise
     -- include: _incident_scope
     and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
     and ($provider = '' or strpos(lower(array_to_string(provider_names, '|')), $provider) > 0

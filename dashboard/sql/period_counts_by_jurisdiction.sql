@@ -1,21 +1,38 @@
 -- The briefing's main counts per jurisdiction: registrations active at the period end, filed
 -- and cancelled in it, incidents and enforcement actions (the province when known, else the
 -- country) and CNY penalties. Only jurisdictions with something to count, by code.
-with registrations as (
+with scoped_registrations as (
     select
-        coalesce(jurisdiction_code, 'unknown') as jurisdiction_code,
-        count(*) filter (
-            where filed_date <= $end_date and (status = 'active' or cancelled_date > $end_date)
-        ) as active_count,
-        count(*) filter (where filed_date between $start_date and $end_date) as new_count,
-        count(*) filter (where cancelled_date between $start_date and $end_date) as cancelled_count,
+        *,
+        $end_date::date as active_on,
     from mart_registrations
     where true
         -- include: _registration_scope
         and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
         and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
         and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+        and (len($sectors::varchar[]) = 0 or registration_id in (
+            select registration_id from mart_registration_sectors where list_contains($sectors::varchar[], sector)
+        ))
+        and (len($ownership::varchar[]) = 0 or provider_name in (
+            select provider_name from mart_provider_ownership where list_contains($ownership::varchar[], ownership_type)
+        ))
         -- end include: _registration_scope
+),
+
+registrations as (
+    select
+        coalesce(jurisdiction_code, 'unknown') as jurisdiction_code,
+        count(*) filter (
+            where
+                -- include: _active_on
+                filed_date <= active_on
+                and (cancelled_date is null or cancelled_date > active_on)
+                -- end include: _active_on
+        ) as active_count,
+        count(*) filter (where filed_date between $start_date and $end_date) as new_count,
+        count(*) filter (where cancelled_date between $start_date and $end_date) as cancelled_count,
+    from scoped_registrations
     group by all
 ),
 

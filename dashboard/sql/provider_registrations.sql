@@ -13,6 +13,10 @@ select
     status,
     cancelled_date,
     cancellation_notice,
+    (
+        select string_agg(sector, '; ' order by sector) from mart_registration_sectors
+        where mart_registration_sectors.registration_id = mart_registrations.registration_id
+    ) as sectors,
 from mart_registrations
 where list_contains($names::varchar[], provider_name)
 order by filed_date desc, registration_id

@@ -5,13 +5,19 @@ with registrations as (
         jurisdiction_code,
         filed_date,
         cancelled_date,
-        status,
+        $end_date::date as active_on,
     from mart_registrations
     where filed_date <= $end_date
         -- include: _registration_scope
         and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
         and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
         and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+        and (len($sectors::varchar[]) = 0 or registration_id in (
+            select registration_id from mart_registration_sectors where list_contains($sectors::varchar[], sector)
+        ))
+        and (len($ownership::varchar[]) = 0 or provider_name in (
+            select provider_name from mart_provider_ownership where list_contains($ownership::varchar[], ownership_type)
+        ))
         -- end include: _registration_scope
 ),
 
@@ -19,7 +25,13 @@ counts as (
     select
         jurisdiction_code,
         count(*) filter (where filed_date >= $start_date) as filing_count,
-        count(*) filter (where status = 'active' or cancelled_date > $end_date) as active_count,
+        count(*) filter (
+            where
+                -- include: _active_on
+                filed_date <= active_on
+                and (cancelled_date is null or cancelled_date > active_on)
+                -- end include: _active_on
+        ) as active_count,
     from registrations
     group by all
 ),

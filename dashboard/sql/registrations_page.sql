@@ -14,12 +14,38 @@ select
     cancelled_date,
     batch,
     source_file,
-from mart_registrations
-where ($is_all_time or filed_date between $start_date and $end_date)
+    (
+        select string_agg(sector, '; ' order by sector) from mart_registration_sectors
+        where mart_registration_sectors.registration_id = registrations.registration_id
+    ) as sectors,
+    (
+        select any_value(ownership_type) from mart_provider_ownership
+        where mart_provider_ownership.provider_name = registrations.provider_name
+    ) as ownership_type,
+from (select *, $end_date::date as active_on from mart_registrations) as registrations
+where
+    -- The drill-down from a KPI card (Filters.show, URL `show`): active at the period end,
+    -- cancelled in it, or by default filed in it (the "new filings" KPI).
+    case $show
+        when 'active' then (
+            -- include: _active_on
+            filed_date <= active_on
+            and (cancelled_date is null or cancelled_date > active_on)
+            -- end include: _active_on
+        )
+        when 'cancelled' then cancelled_date between $start_date and $end_date
+        else ($is_all_time or filed_date between $start_date and $end_date)
+    end
     -- include: _registration_scope
     and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
     and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
     and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+    and (len($sectors::varchar[]) = 0 or registration_id in (
+        select registration_id from mart_registration_sectors where list_contains($sectors::varchar[], sector)
+    ))
+    and (len($ownership::varchar[]) = 0 or provider_name in (
+        select provider_name from mart_provider_ownership where list_contains($ownership::varchar[], ownership_type)
+    ))
     -- end include: _registration_scope
     and ($search = '' or strpos(lower(registration_id), $search) > 0
         or strpos(lower(service_name), $search) > 0

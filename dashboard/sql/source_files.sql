@@ -9,6 +9,8 @@ with staged as (
     select source, source_file from stg_consent
     union
     select source, source_file from stg_provider_aliases
+    union
+    select source, source_file from stg_official_totals
 ),
 
 final as (

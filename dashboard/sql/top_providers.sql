@@ -1,17 +1,34 @@
 -- Provider concentration: providers ranked by registrations active at the period end, each
 -- with its share of all active registrations matching the filters.
-with registrations as (
+with scoped as (
     select
         provider_name,
         registry,
+        filed_date,
+        cancelled_date,
+        $end_date::date as active_on,
     from mart_registrations
-    where filed_date <= $end_date
-        and (status = 'active' or cancelled_date > $end_date)
+    where true
         -- include: _registration_scope
         and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
         and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
         and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+        and (len($sectors::varchar[]) = 0 or registration_id in (
+            select registration_id from mart_registration_sectors where list_contains($sectors::varchar[], sector)
+        ))
+        and (len($ownership::varchar[]) = 0 or provider_name in (
+            select provider_name from mart_provider_ownership where list_contains($ownership::varchar[], ownership_type)
+        ))
         -- end include: _registration_scope
+),
+
+registrations as (
+    select * from scoped
+    where
+        -- include: _active_on
+        filed_date <= active_on
+        and (cancelled_date is null or cancelled_date > active_on)
+        -- end include: _active_on
 ),
 
 providers as (

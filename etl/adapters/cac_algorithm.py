@@ -8,18 +8,17 @@ recommendation list, in XLSX, CSV (UTF-8, BOM, GB18030) or JSON records (`batche
   division code, whose first 2 give the province when the list has no `属地` column; the 2 digits
   before the last 4 are the filing year. Spaces and full-width digits in the number are removed.
 - The lists carry no filing date. `filed_date` is `备案时间` when a file has it, else the first day
-  of the publication batch (JSON `batches.period`, `options.batch`, a `（2023年6月）` in the title
-  or file name), else 1 January of the number's year; `filed_date_note` says which.
+  of the publication batch (the same rule as the generative-AI list: `options.batch`, the
+  record's batch title or period, a `（2023年6月）` in the document's or the archive manifest's
+  title, the file name), else 1 January of the number's year; `filed_date_note` says which.
 - `备注` is kept in `remarks`. `注销` / `撤销` there marks the number cancelled, with the month
   written beside it when there is one; renames (`变更`, `更名`) are counted in the run's notes.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from etl.adapters.base import Context, q, resolve_columns, sql_literal, text_or_null
-from etl.adapters.cac_genai import batch_from_text
+from etl.adapters.cac_genai import batch_sql
 from etl.jurisdictions import jurisdiction_from_division_code
 from etl.readers import RawTable
 
@@ -39,6 +38,7 @@ WANTED = {
     "jurisdiction": ("属地",),
     "filed_date": ("备案时间", "备案日期"),
     "batch": ("batches.period", "批次"),
+    "batch_title": ("batches.name", "batches.title"),
 }
 REQUIRED = ("service_name", "provider_name", "registration_id")
 PRODUCT_SEPARATORS = "[、;；]"
@@ -89,14 +89,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
     if counts[1]:
         ctx.notes.append(f"{counts[1]} rename(s) or change(s) noted in 备注 (kept in remarks)")
 
-    batch = (
-        ctx.source.option("batch")
-        or next((b for line in raw.preamble if (b := batch_from_text(line))), None)
-        or batch_from_text(Path(raw.file).name)
-    )
-    batch_expr = f"clean_text({text_or_null(found, 'batch')})"
-    if batch:
-        batch_expr = f"coalesce({batch_expr}, {sql_literal(batch)})"
+    batch_expr = batch_sql(ctx, raw, found)
     divisions = _division_table(ctx)
     place = text_or_null(found, "jurisdiction")
     given_date = f"clean_text({text_or_null(found, 'filed_date')})"

@@ -9,9 +9,11 @@
 - Dates such as `2026/5/1（补登）` keep their note in `filed_date_note`.
 - `属地` is a province in any form, or `国资委` (central SOE); the number's pinyin prefix
   (`Beijing-`, `ZheJiang-`, `Shinghai-`) stands in when `属地` is empty or unknown.
-- The batch comes from the JSON records' enclosing batch, `options.batch`, or a
-  `（2025年12月）` in the title above the header (a Word or PDF title paragraph included), then in
-  the archive manifest's attachment title, then in the file name.
+- The batch is the official publication's label, the month in its title, taken the same way
+  for every format (batch_sql): `options.batch`; else the record's own batch title or period
+  (JSON `batches.name`, `batches.period`, a `批次` column); else a `（2025年12月）` in the title
+  above the header (a Word or PDF title paragraph, an XLSX or CSV title row), then in the
+  archive manifest's attachment title; else the file name.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ WANTED = {
     "filed_date": ("备案时间", "登记时间", "上线时间"),
     "purpose": ("适用场景",),
     "batch": ("batches.period", "批次"),
+    "batch_title": ("batches.name", "batches.title"),
 }
 REQUIRED = ("service_name", "provider_name", "registration_id", "filed_date")
 # Cells that mark a row as a repeated header rather than data.
@@ -43,6 +46,30 @@ SUBHEADER_IDS = ("备案号", "备案编号", "上线编号", "登记编号")
 def batch_from_text(name: str) -> str | None:
     match = re.search(r"(20\d{2})\s*年\s*(\d{1,2})\s*月", name) or re.search(r"(20\d{2})-(\d{2})(?!\d)", name)
     return f"{match.group(1)}-{int(match.group(2)):02d}" if match else None
+
+
+_MONTH_IN_TITLE = r"(20\d{2})\s*年\s*(\d{1,2})\s*月"
+
+
+def batch_sql(ctx: Context, raw: RawTable, found: dict[str, str]) -> str:
+    """The batch as an SQL expression, the same rule for every format and both list adapters:
+    the option; the record's batch title, then its batch field; the title in the document (or
+    the archive manifest's attachment title, which the pipeline appends to the preamble); the
+    file name."""
+    option = ctx.source.option("batch")
+    if option:
+        return sql_literal(str(option))
+    title = f"clean_text({text_or_null(found, 'batch_title')})"
+    from_title = (
+        f"case when regexp_matches({title}, {sql_literal(_MONTH_IN_TITLE)}) then "
+        f"regexp_extract({title}, {sql_literal(_MONTH_IN_TITLE)}, 1) || '-' || "
+        f"lpad(regexp_extract({title}, {sql_literal(_MONTH_IN_TITLE)}, 2), 2, '0') end"
+    )
+    fallback = next((b for line in raw.preamble if (b := batch_from_text(line))), None) or batch_from_text(
+        Path(raw.file).name
+    )
+    fallback_sql = sql_literal(fallback) if fallback else "null"
+    return f"coalesce({from_title}, clean_text({text_or_null(found, 'batch')}), {fallback_sql}::varchar)"
 
 
 def prestage(ctx: Context, raw: RawTable) -> str:
@@ -55,14 +82,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
     if skipped:
         ctx.notes.append(f"{skipped} embedded sub-header row(s) skipped")
         ctx.skipped += skipped
-    batch = (
-        ctx.source.option("batch")
-        or next((b for line in raw.preamble if (b := batch_from_text(line))), None)
-        or batch_from_text(Path(raw.file).name)
-    )
-    batch_expr = text_or_null(found, "batch")
-    if batch:
-        batch_expr = f"coalesce({batch_expr}, {sql_literal(batch)})"
+    batch_expr = batch_sql(ctx, raw, found)
     place = text_or_null(found, "jurisdiction")
     prefix = f"regexp_extract(clean_text({reg_id}), '^([A-Za-z]+)-', 1)"
     return f"""

@@ -6,6 +6,8 @@ the README's column tables. Header case and spacing do not matter. List fields (
   `status` defaults to `active`, or `cancelled` when a `cancelled_date` is given.
 - incidents: `incident_id` is prefixed with `options.id_prefix` (default: the source name)
   unless it already has a `prefix:`.
+- sector_rules and central_enterprises: the project's rule table (data/sector_rules.csv) and
+  SASAC's list (data/central_enterprises.csv); `sector` and `field` are read in lowercase.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def prestage(ctx: Context, raw: RawTable) -> str:
             "has_sensitive_info",
             "legal_basis",
             "occurred_precision",
+            "sector",
+            "field",
         ):
             expr = f"lower(clean_text({expr}))"
         elif entity.name == "incidents" and col.name == "incident_id":

@@ -35,6 +35,12 @@ merged as (
         arg_min(batch, (filed_date, registry, source, source_line)) as batch,
         bool_or(status = 'cancelled') as is_listed_cancelled,
         min(cancelled_date) as listed_cancelled_date,
+        -- A list that marks the number cancelled without a date (备注 已注销): the first batch
+        -- that shows it cancelled is when the cancellation became known.
+        min(parse_date(batch)) filter (where status = 'cancelled' and cancelled_date is null) as cancelled_batch_date,
+        arg_min(batch, parse_date(batch)) filter (
+            where status = 'cancelled' and cancelled_date is null
+        ) as cancelled_batch,
         string_agg(distinct remarks, '; ' order by remarks) as remarks,
         -- The file the speaking listing came from: for fetched sources, its raw archive file.
         arg_min(source_file, (filed_date, registry, source, source_line)) as source_file,
@@ -64,7 +70,17 @@ final as (
             when merged.is_listed_cancelled or cancellations.registration_id is not null then 'cancelled'
             else 'active'
         end as status,
-        least(merged.listed_cancelled_date, cancellations.cancelled_date) as cancelled_date,
+        -- The published date when there is one, else the first day of the first batch that lists
+        -- the number cancelled (never before its filing); mart_registrations falls back on the
+        -- load that first saw it cancelled. cancelled_date_basis says which.
+        coalesce(
+            least(merged.listed_cancelled_date, cancellations.cancelled_date),
+            case when merged.cancelled_batch_date is not null then greatest(merged.cancelled_batch_date, merged.filed_date) end
+        ) as cancelled_date,
+        case
+            when least(merged.listed_cancelled_date, cancellations.cancelled_date) is not null then null
+            when merged.cancelled_batch_date is not null then 'batch ' || merged.cancelled_batch
+        end as cancelled_date_basis,
         cancellations.notice as cancellation_notice,
         merged.remarks,
         merged.source_file,

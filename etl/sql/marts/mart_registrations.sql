@@ -31,18 +31,38 @@ still_listed as (
                 then $loaded_at::timestamptz
             else previous_rows.status_changed_at
         end as status_changed_at,
-        previous_rows.status as previous_status,
+        -- The status before the last change: carried over while the status stays the same, so a
+        -- re-run on unchanged inputs keeps it (empty for a number never seen in another status).
+        case
+            when previous_rows.registration_id is null then null
+            when previous_rows.status is distinct from current_rows.status then previous_rows.status
+            else previous_rows.previous_status
+        end as previous_status,
     from current_rows
     left join previous_rows on previous_rows.registration_id = current_rows.registration_id
 ),
 
+dated as (
+    -- A number cancelled with no date anywhere counts as cancelled from the load that first saw
+    -- it cancelled (status_changed_at), and says so.
+    select
+        * replace (
+            coalesce(cancelled_date, case when status = 'cancelled' then status_changed_at::date end) as cancelled_date,
+            case
+                when cancelled_date is null and status = 'cancelled' then 'load ' || status_changed_load_id
+                else cancelled_date_basis
+            end as cancelled_date_basis
+        ),
+    from still_listed
+),
+
 final as (
     select
-        still_listed.*,
+        dated.*,
         jurisdictions.name_zh as jurisdiction_name,
         jurisdictions.name_en as jurisdiction_name_en,
-    from still_listed
-    left join jurisdictions on jurisdictions.code = still_listed.jurisdiction_code
+    from dated
+    left join jurisdictions on jurisdictions.code = dated.jurisdiction_code
 )
 
 select * from final

@@ -1,0 +1,36 @@
+-- Filings within the period by the provider's ownership type, with how many providers.
+with registrations as (
+    select
+        registration_id,
+        provider_name,
+    from mart_registrations
+    where filed_date between $start_date and $end_date
+        -- include: _registration_scope
+        and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
+        and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
+        and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+        and (len($sectors::varchar[]) = 0 or registration_id in (
+            select registration_id from mart_registration_sectors where list_contains($sectors::varchar[], sector)
+        ))
+        and (len($ownership::varchar[]) = 0 or provider_name in (
+            select provider_name from mart_provider_ownership where list_contains($ownership::varchar[], ownership_type)
+        ))
+        -- end include: _registration_scope
+),
+
+ownership as (
+    select * from mart_provider_ownership
+),
+
+final as (
+    select
+        coalesce(ownership.ownership_type, 'other_enterprise') as ownership_type,
+        count(*) as filing_count,
+        count(distinct registrations.provider_name) as provider_count,
+    from registrations
+    left join ownership on ownership.provider_name = registrations.provider_name
+    group by all
+)
+
+select * from final
+order by filing_count desc, ownership_type
