@@ -100,8 +100,10 @@ def main() -> int:
         check=True,
         capture_output=True,
     )
-    for name in ("sources.toml", "provider_aliases.csv"):
-        shutil.copy(ROOT / "data" / name, inputs / name)
+    # The sample's config and the tables beside it (provider aliases, sector rules, …).
+    for path in (ROOT / "data").glob("*.csv"):
+        shutil.copy(path, inputs / path.name)
+    shutil.copy(ROOT / "data" / "sources.toml", inputs / "sources.toml")
     aliases = inputs / "provider_aliases.csv"
     base_aliases = aliases.read_text(encoding="utf-8")
     config = str(inputs / "sources.toml")
@@ -115,9 +117,10 @@ def main() -> int:
         set_variant(variant)
         ref = args.out / f"reference_{int(variant)}" / "w.duckdb"
         t0 = time.perf_counter()
-        proc = etl(["--sources", config, "--db", str(ref), "--full", "--quiet"])
+        proc = etl(["--sources", config, "--db", str(ref), "--full"])
         _, err = proc.communicate()
-        assert proc.returncode == 0, err
+        if proc.returncode != 0:
+            raise SystemExit(f"the reference build failed:\n{err[-2000:]}")
         seconds.append(time.perf_counter() - t0)
         reference[variant] = contents(ref)
     run_seconds = max(seconds)
