@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core.connection import WarehouseMissing
+from core.connection import WarehouseMissing, WarehouseOutdated
 from core.schema import INCIDENT_CATEGORIES, OWNERSHIP_TYPES
 from dashboard import access, queries, state, ui
 from dashboard.cache import cached, pin_build
@@ -153,6 +153,7 @@ with st.sidebar:
 # The banner and URL notices are drawn by each page's header (dashboard.ui.header): elements the
 # frame puts in the main area before page.run() do not survive reruns in Streamlit 1.67.
 st.session_state["_is_sample"] = bool(info.get("is_sample"))
+st.session_state[ui.OUTDATED] = missing if isinstance(missing, WarehouseOutdated) else None
 
 navigation: dict[str, list] = {}
 for spec in PAGES:

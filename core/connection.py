@@ -47,6 +47,44 @@ class WarehouseMissing(Exception):
         self.path = path
 
 
+class WarehouseOutdated(WarehouseMissing):
+    """The warehouse was built by an older version: tables or columns the app reads are missing.
+    A subclass of WarehouseMissing, so every page shows how to rebuild it instead of a traceback."""
+
+    def __init__(self, path: Path, missing: list[str]) -> None:
+        Exception.__init__(
+            self,
+            f"The warehouse at {path} was built by an older version and lacks {', '.join(missing[:5])}. "
+            "Rebuild it with: python -m etl run (or make run).",
+        )
+        self.path = path
+        self.missing = missing
+
+
+def missing_from_contract(path: Path | None = None) -> list[str]:
+    """The tables and `table.column`s of core.schema.PUBLISHED that the warehouse at `path` lacks
+    (empty when it has them all). Asked only after a query failed, to tell an outdated build
+    from a bug."""
+    from core.schema import PUBLISHED
+
+    path = path or db_path()
+    con = duckdb.connect(str(path), read_only=True, config=READ_CONFIG)
+    try:
+        present = con.execute("select table_name, column_name from information_schema.columns").fetchall()
+    finally:
+        con.close()
+    tables: dict[str, set[str]] = {}
+    for table, column in present:
+        tables.setdefault(table, set()).add(column)
+    missing = []
+    for table, columns in PUBLISHED.items():
+        if table not in tables:
+            missing.append(table)
+        else:
+            missing.extend(f"{table}.{c}" for c in columns if c not in tables[table])
+    return missing
+
+
 def db_path() -> Path:
     return Path(os.environ.get("WAREHOUSE_DB", str(DEFAULT_DB)))
 

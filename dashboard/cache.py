@@ -14,9 +14,18 @@ import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import duckdb
 import streamlit as st
 
-from core.connection import PINNED_VERSION, BuildChanged, WarehouseMissing, data_version
+from core.connection import (
+    PINNED_VERSION,
+    BuildChanged,
+    WarehouseMissing,
+    WarehouseOutdated,
+    data_version,
+    db_path,
+    missing_from_contract,
+)
 
 T = TypeVar("T")
 
@@ -53,3 +62,10 @@ def cached(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     except BuildChanged:
         # Not cached (st.cache_data keeps no result for a raise): rerun the whole page on the new build.
         st.rerun()
+    except duckdb.Error:
+        # A build by an older version lacks what this one reads: say so (and how to rebuild), not a
+        # traceback. Any other error is a bug and is raised as it is.
+        missing = missing_from_contract(db_path())
+        if missing:
+            raise WarehouseOutdated(db_path(), missing) from None
+        raise

@@ -62,6 +62,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "No warehouse yet at {path}. Build it from the sources config, then reload this page:",
         "尚未找到数据仓库 {path}。请先根据数据源配置构建，然后刷新本页：",
     ),
+    "warehouse_outdated": (
+        "The warehouse at {path} was built by an older version of this app (it lacks {missing}). "
+        "Rebuild it from the sources config, then reload this page:",
+        "数据仓库 {path} 由旧版本构建（缺少 {missing}）。请根据数据源配置重新构建，然后刷新本页：",
+    ),
     "attribution": ("Attribution — {source}: {text}", "署名 — {source}：{text}"),
     "download_csv": ("Download CSV", "下载 CSV"),
     "filters_active": ("Filters: {text}", "当前筛选：{text}"),

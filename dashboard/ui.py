@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.connection import WarehouseMissing
+from core.connection import WarehouseMissing, WarehouseOutdated
 from dashboard import queries, state
 from dashboard.cache import cached
 from dashboard.export import to_csv_bytes
@@ -50,6 +50,10 @@ def context() -> tuple[Filters, Callable[..., str]]:
     return f, translator(f.lang)
 
 
+# Set by the frame (app.py) when the warehouse lacks tables or columns this version reads.
+OUTDATED = "_warehouse_outdated"
+
+
 def header(t: Callable[..., str], title_key: str, intro_key: str) -> None:
     """Page title and intro, preceded by the frame's messages: the sample-data banner and a
     notice listing any URL parameters that were ignored."""
@@ -60,10 +64,18 @@ def header(t: Callable[..., str], title_key: str, intro_key: str) -> None:
         st.warning(md_escape(t("url_notice", items=items)), icon=":material/link_off:")
     st.title(t(title_key))
     st.caption(t(intro_key))
+    if outdated := st.session_state.get(OUTDATED):
+        # The frame found a build by an older version: say how to rebuild it, and stop here
+        # rather than draw a page from half the tables it needs.
+        warehouse_missing(outdated, t)
+        st.stop()
 
 
 def warehouse_missing(exc: WarehouseMissing, t: Callable[..., str]) -> None:
-    st.info(t("warehouse_missing", path=str(exc.path)))
+    if isinstance(exc, WarehouseOutdated):
+        st.info(t("warehouse_outdated", path=str(exc.path), missing=", ".join(exc.missing[:5])))
+    else:
+        st.info(t("warehouse_missing", path=str(exc.path)))
     st.code(f"python -m etl run --sources data/sources.toml --db {exc.path}\n# or: make run", language="bash")
 
 

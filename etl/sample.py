@@ -83,6 +83,7 @@ CONSENT_HEADER = [
     "audit_date",
 ]
 CANCEL_HEADER = ["registration_id", "cancelled_date", "notice"]
+OFFICIAL_TOTALS_HEADER = ["date", "list", "filed", "registered", "source_url", "note"]
 
 # Province weights: concentration in Beijing, Shanghai and Guangdong as in the real lists.
 WEIGHTS = {"CN-BJ": 26, "CN-SH": 22, "CN-GD": 15, "CN-JS": 10, "CN-ZJ": 6, "CN-SD": 3, "CN-HE": 2, "CN-SC": 2}
@@ -572,6 +573,33 @@ def generate_consent(rng: random.Random, scale: float, regs: list[Registration])
     return rows
 
 
+def official_totals(per_batch: dict[str, list[Registration]]) -> list[list[str]]:
+    """Announced cumulative totals for the sample's list, as a regulator would publish them:
+    at the end of every second batch from 2024-08, the unique filings (备案) and registrations
+    (登记, numbers ending S####) listed so far. Two announcements differ from the lists on
+    purpose (a late entry, two registrations listed twice), so the Licensing page's comparison
+    shows what a difference looks like; every row says it is synthetic."""
+    rows: list[list[str]] = []
+    seen: set[str] = set()
+    tweaks = {
+        "2025-04": (1, 0, "one late entry counted in the announcement"),
+        "2026-04": (0, -2, "two registrations cancelled before the announcement"),
+    }
+    for i, batch in enumerate(sorted(per_batch)):
+        seen.update(r.number for r in per_batch[batch])
+        if batch < "2024-08" or i % 2:
+            continue
+        registered = sum(1 for n in seen if "S" in n[-6:])
+        filed_extra, registered_extra, why = tweaks.get(batch, (0, 0, ""))
+        y, m = map(int, batch.split("-"))
+        end = (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)).isoformat()
+        note = "synthetic sample announcement" + (f"; differs from the lists on purpose: {why}" if why else "")
+        rows.append(
+            [end, "cac_genai", str(len(seen) - registered + filed_extra), str(registered + registered_extra), "", note]
+        )
+    return rows
+
+
 def write_sample(
     out: Path, *, scale: float = 1.0, seed: int = 42, extend: Callable[[SampleRows], None] | None = None
 ) -> list[Path]:
@@ -615,6 +643,7 @@ def write_sample(
         ("cancellations.csv", CANCEL_HEADER, cancellations),
         ("incidents.csv", INCIDENT_HEADER, incidents),
         ("consent.csv", CONSENT_HEADER, consent),
+        ("official_totals.csv", OFFICIAL_TOTALS_HEADER, official_totals(per_batch)),
     ):
         path = out / name
         path.write_bytes(_csv_bytes([header, *rows]))

@@ -252,3 +252,24 @@ def test_explorer_provider_detail_says_the_ownership_and_how_it_was_decided(samp
     _no_exception(at)
     shown = [m.value.replace("\\", "") for m in at.markdown]
     assert any(v.startswith("Ownership: central SOE · ") and basis in v for v in shown), shown
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_a_warehouse_built_by_an_older_version_shows_how_to_rebuild(page, sample_db, tmp_path, use_db, open_page):
+    # A build from before the sector tables and the inferred cancellation dates: every page says
+    # to rebuild it (and what it lacks) instead of showing a traceback.
+    import shutil
+
+    import duckdb
+
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(sample_db, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("drop table mart_registration_sectors")
+        con.execute("alter table mart_registrations drop column cancelled_date_basis")
+    use_db(old)
+    at = open_page(page)
+    _no_exception(at)
+    texts = [i.value for i in at.info]
+    assert any("built by an older version" in text and "mart_registration_sectors" in text for text in texts), texts
+    assert any("python -m etl run" in c.value for c in at.code)

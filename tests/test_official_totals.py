@@ -87,10 +87,10 @@ def test_briefing_carries_the_comparison_for_its_period(genai_db, tmp_path):
 
 
 def test_the_shipped_totals_are_the_sourced_ones():
-    """data/official.toml loads docs/research/official_totals.csv: only figures with an address."""
+    """data/official.toml loads data/official_totals.csv: only figures with an address."""
     text = (ROOT / "data" / "official.toml").read_text(encoding="utf-8")
-    assert 'location = "../docs/research/official_totals.csv"' in text
-    db_rows = (ROOT / "docs" / "research" / "official_totals.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert 'location = "official_totals.csv"' in text
+    db_rows = (ROOT / "data" / "official_totals.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert [r.split(",")[0] for r in db_rows] == ["2024-12-31", "2025-03-31", "2026-04-30"]
     assert all(",http" in r for r in db_rows)
 
@@ -99,7 +99,7 @@ def test_the_sourced_totals_load(tmp_path):
     config = write_config(
         tmp_path / "s.toml",
         [{"name": "t", "entity": "official_totals", "adapter": "canonical",
-          "location": str(ROOT / "docs" / "research" / "official_totals.csv")}],
+          "location": str(ROOT / "data" / "official_totals.csv")}],
     )  # fmt: skip
     result = run_cli("run", "--sources", str(config), "--db", str(tmp_path / "w.duckdb"), "--quiet")
     assert result.returncode == 0, result.stderr + result.stdout
@@ -110,3 +110,24 @@ def test_the_sourced_totals_load(tmp_path):
         ("2025-03-31", 346, None),
         ("2026-04-30", 868, 530),
     ]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo warehouse `make run` builds: data/sources.toml over the committed data/sample."""
+    db = tmp_path_factory.mktemp("demo") / "w.duckdb"
+    result = run_cli("run", "--sources", str(ROOT / "data" / "sources.toml"), "--db", str(db), "--quiet")
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_the_demo_sample_shows_its_two_deliberate_differences(demo_db):
+    # The sample generator announces totals from its own batches and changes two of them on
+    # purpose; the reconciliation on the demo warehouse finds exactly those two, and no others.
+    rows = queries.official_totals_reconciliation(Filters(today=TODAY).with_period("all"), demo_db)
+    assert len(rows) == 7
+    differs = rows[(rows["filed_difference"] != 0) | (rows["registered_difference"] != 0)]
+    assert differs["as_of_date"].astype(str).str[:10].tolist() == ["2025-04-30", "2026-04-30"]
+    assert differs["note"].str.contains("differs from the lists on purpose").all()
+    assert (differs["filed_difference"].tolist(), differs["registered_difference"].tolist()) == ([-1, 0], [0, 2])
+    assert not rows.drop(differs.index)["note"].str.contains("on purpose").any()
