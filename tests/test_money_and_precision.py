@@ -121,9 +121,10 @@ def test_by_jurisdiction_and_repeat_providers_show_every_currency(real_db):
     for code, amount in present.items():
         assert by_currency[code] == pytest.approx(amount, abs=0.01 * places["penalty_count"].sum()), code
     assert by_currency["EUR"] == pytest.approx(4_001_455_789, abs=20)
-    assert int(places["penalty_count"].sum()) == query(
-        real_db, "select count(*) from mart_incidents where penalty_amount is not null"
-    )[0][0]
+    assert (
+        int(places["penalty_count"].sum())
+        == query(real_db, "select count(*) from mart_incidents where penalty_amount is not null")[0][0]
+    )
     # Providers named again and again: their EUR fines are shown, not a CNY zero.
     repeat = queries.repeat_providers(f, 500, real_db)
     assert "penalty_cny" not in repeat.columns
