@@ -133,10 +133,13 @@ def _chart(
 ) -> None:
     """A chart, its data as CSV, (when given) a click handler that filters the page, and (when
     `records` is given) under it a link to the Explorer listing the records of the clicked mark."""
+    handler: Callable[[], None] | str = on_select if on_select is not None else "ignore"
+    if records is not None:
+        handler = partial(_remember_mark, key, on_select)
     st.plotly_chart(
         fig,
         key=key,
-        on_select=on_select if on_select is not None else "rerun" if records is not None else "ignore",
+        on_select=handler,
         selection_mode="points",
         config=PLOTLY_CONFIG,
         theme=None,
@@ -156,11 +159,21 @@ def selected_customdata(key: str) -> list[Any] | None:
     return None
 
 
+def _remember_mark(key: str, on_select: Callable[[], None] | None) -> None:
+    """A click on a chart: keep the clicked mark (a click that filters the page redraws the chart,
+    which clears its selection), then run the page's own handler."""
+    st.session_state[f"_mark_{key}"] = selected_customdata(key)
+    if on_select is not None:
+        on_select()
+
+
 def mark_link(key: str, records: MarkRecords, t: Callable[..., str]) -> None:
     """Under a chart: "Open these N records in the Explorer" for the clicked mark, with the page's
     filters plus the mark's own dimension and `show` (the Explorer then lists exactly N rows);
     before any click, a hint that a click opens them."""
     custom = selected_customdata(key)
+    if custom is None:
+        custom = st.session_state.get(f"_mark_{key}")
     made = records(custom) if custom is not None else None
     if made is None:
         st.caption(t("mark_click_hint"))

@@ -35,25 +35,31 @@ def _active_in(frame: pd.DataFrame, custom: list) -> tuple | None:
     if not isinstance(code, str) or not code:
         return None  # the "unknown province" mark has no filter value
     name = frame.loc[frame["jurisdiction_code"] == code, "jurisdiction_label"]
-    what = str(name.iloc[0]) if len(name) else code
+    if name.empty:
+        return None  # a mark remembered from before the filters changed
+    what = str(name.iloc[0])
     return drill.active_in_jurisdiction(f, code), _value(frame, "jurisdiction_code", code, "active_count"), what
 
 
-def _filed_in(frame: pd.DataFrame, custom: list) -> tuple:
+def _filed_in(frame: pd.DataFrame, custom: list) -> tuple | None:
     month = pd.Timestamp(custom[0])
+    if not (frame["month_date"] == month).any():
+        return None  # a mark remembered from before the filters changed
     n = _value(frame, "month_date", month, "filing_count")
     return drill.filed_in_month(f, month), n, t("drill_filed_month_all", month=f"{month:%Y-%m}")
 
 
-def _active_at(frame: pd.DataFrame, custom: list) -> tuple:
+def _active_at(frame: pd.DataFrame, custom: list) -> tuple | None:
     day = pd.Timestamp(custom[0])
+    if not (frame["month_end_date"] == day).any():
+        return None
     n = _value(frame, "month_end_date", day, "active_count")
     return drill.active_at(f, day), n, t("drill_active_on", day=f"{day:%Y-%m-%d}")
 
 
 def _filed_in_sector(frame: pd.DataFrame, custom: list) -> tuple | None:
     sector = custom[0]
-    if not sector:
+    if not sector or not (frame["sector"] == sector).any():
         return None
     n = _value(frame, "sector", sector, "filing_count")
     return drill.filed_in_sector(f, sector), n, vocab("sector", sector, f.lang)
@@ -61,7 +67,7 @@ def _filed_in_sector(frame: pd.DataFrame, custom: list) -> tuple | None:
 
 def _active_of(frame: pd.DataFrame, custom: list) -> tuple | None:
     provider = custom[0]
-    if not provider:
+    if not provider or not (frame["provider_name"] == provider).any():
         return None
     return drill.active_of_provider(f, provider), _value(frame, "provider_name", provider, "active_count"), provider
 

@@ -22,6 +22,8 @@ def _focus_month() -> None:
 def _filed_in_month(monthly: pd.DataFrame, custom: list) -> tuple | None:
     """A bar's records: the registrations filed in its month (dashboard/drill.py)."""
     month = pd.Timestamp(custom[0])
+    if not (monthly["month_date"] == month).any():
+        return None  # a mark remembered from before the filters changed
     n = int(monthly.loc[monthly["month_date"] == month, "filing_count"].sum())
     return drill.filed_in_month(f, month), n, t("drill_filed_month", month=f"{month:%Y-%m}")
 

@@ -26,11 +26,15 @@ def _month_records(monthly: pd.DataFrame, breakdown: str, shown: str, custom: li
     the bar's category when broken down by category, else of every group of that month."""
     group, month = custom[0], pd.Timestamp(custom[1])
     rows = monthly[monthly["month_date"] == month]
+    if rows.empty:
+        return None  # a mark remembered from before the filters changed
     what = f"{month:%Y-%m}"
     category = None
     if breakdown == "category" and isinstance(group, str) and group:
         category = group
         rows = rows[rows["group_value"] == group]
+        if rows.empty:
+            return None
         what += " · " + vocab("category", group, f.lang)
     return drill.incidents_in_month(f, month, shown, category), int(rows["record_count"].sum()), what
 
