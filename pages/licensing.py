@@ -66,10 +66,12 @@ def _filed_in_sector(frame: pd.DataFrame, custom: list) -> tuple | None:
 
 
 def _active_of(frame: pd.DataFrame, custom: list) -> tuple | None:
-    provider = custom[0]
-    if not provider or not (frame["provider_name"] == provider).any():
+    # The bar carries its rank, not the name: a name from a source never travels raw in a chart.
+    rows = frame[frame["provider_rank"] == custom[0]]
+    if rows.empty:
         return None
-    return drill.active_of_provider(f, provider), _value(frame, "provider_name", provider, "active_count"), provider
+    provider = str(rows["provider_name"].iloc[0])
+    return drill.active_of_provider(f, provider), int(rows["active_count"].iloc[0]), provider
 
 
 def official_totals_section() -> None:
@@ -367,7 +369,7 @@ try:
             title=t("providers_title"),
             lang=f.lang,
             hover=["active_count"],
-            custom=["provider_name"],
+            custom=["provider_rank"],
             height=520,
         ),
         key="lic_providers",

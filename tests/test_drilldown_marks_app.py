@@ -79,7 +79,7 @@ def test_licensing_marks_link_to_exactly_their_records(sample_db, use_db, open_p
     sector = queries.sectors_ranked(f, sample_db).iloc[0]
     _check(at, "lic_sector_rank", [sector.sector], int(sector.filing_count), sample_db)
     provider = queries.top_providers(f, 20, sample_db).iloc[0]
-    _check(at, "lic_providers", [provider.provider_name], int(provider.active_count), sample_db)
+    _check(at, "lic_providers", [int(provider.provider_rank)], int(provider.active_count), sample_db)
 
 
 def test_overview_and_violations_month_bars_link_to_exactly_their_records(sample_db, use_db, open_page):
@@ -120,6 +120,6 @@ def test_a_provider_whose_name_is_part_of_another_links_to_its_own_records_on_th
     at = open_page("licensing", view)
     providers = queries.top_providers(f, 20, real_db)
     for row in providers.itertuples():
-        _check(at, "lic_providers", [row.provider_name], int(row.active_count), real_db)
+        _check(at, "lic_providers", [int(row.provider_rank)], int(row.active_count), real_db)
     place = queries.registrations_by_jurisdiction(f, real_db).iloc[0]
     _check(at, "lic_map", [place.jurisdiction_code, "x", 0], int(place.active_count), real_db)
