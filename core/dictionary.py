@@ -64,6 +64,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "service_coverage_pct": ("Service-level coverage", "服务层面覆盖率"),
     "penalty_amount": ("Penalty amount", "罚款金额"),
     "penalty_cny": ("Penalties", "罚款"),
+    "penalties": ("Penalties, per currency", "罚款（按币种）"),
+    "penalty_count": ("Actions with a penalty", "有罚款的行动"),
     "dataset_count": ("Datasets (count)", "数据集（个）"),
     "known_dataset_count": ("N", "N"),
     "unknown_dataset_count": ("unknown", "未知"),
@@ -322,6 +324,12 @@ MEANINGS: dict[str, tuple[str, str, str]] = {
     "linked_count": ("bigint", "Records linked to a registration (count)", "关联到备案的记录数（件）"),
     "share_pct": ("double", "Share of all active registrations (%)", "占全部有效备案比例（%）"),
     "penalty_cny": ("double", "Penalties in CNY (sum)", "人民币罚款合计"),
+    "penalties": (
+        "varchar",
+        "Penalties summed per currency present, e.g. CNY 50000; EUR 1200 (empty: none)",
+        "按币种合计的罚款，如 CNY 50000; EUR 1200（空：无）",
+    ),
+    "penalty_count": ("bigint", "Records with a penalty amount (count)", "有罚款金额的记录数（件）"),
     "service_count": ("bigint", "Services (count)", "服务数（个）"),
     "row_count": ("bigint", "Rows (count)", "行数"),
     # Changes between loads

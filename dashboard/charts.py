@@ -224,10 +224,14 @@ def line_chart(
     color: str | None = None,
     labels: Mapping[str, str] | None = None,
     hover: Sequence[str] = (),
+    custom: Sequence[str] = (),
     height: int = 340,
     markers: bool = True,
 ) -> go.Figure:
+    """Lines with markers; `custom` columns ride along first in customdata (a clicked point hands
+    them back to the page), `hover` columns follow them."""
     labels = {**column_labels(df.columns, lang), **(labels or {})}
+    extra = [c for c in hover if c not in custom]
     fig = go.Figure()
     for i, group in enumerate(_groups(df, color, None)):
         part = df if group is None else df[df[color] == group]
@@ -238,8 +242,8 @@ def line_chart(
                 mode="lines+markers" if markers else "lines",
                 name=plain(str(group)) if group is not None else labels.get(y, y),
                 line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-                customdata=_custom_array(part, list(hover)),
-                hovertemplate=_hovertemplate(x, "x", y, "y", list(hover), labels, 0) + "<extra></extra>",
+                customdata=_custom_array(part, [*custom, *extra], len(custom)),
+                hovertemplate=_hovertemplate(x, "x", y, "y", extra, labels, len(custom)) + "<extra></extra>",
             )
         )
     fig.update_layout(showlegend=color is not None)

@@ -42,8 +42,13 @@ def current_date() -> date:
 URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat", "sector", "own", "show")
 # Drill-down (`show`): which records a KPI counted, for the Explorer to list exactly those.
 # active / new / cancelled registrations (at the period end, filed in it, cancelled in it);
-# incident / enforcement records in the period; penalty-<CCY> actions with a penalty in CCY.
-_SHOW = re.compile(r"^(active|new|cancelled|incident|enforcement|penalty-[A-Z]{3}|penalty-unknown)$")
+# incident / enforcement records in the period; penalty-<CCY> actions with a penalty in CCY;
+# record-month / incident-month / enforcement-month: the records a monthly chart draws (dated at
+# least to the month), for a bar of that chart (dashboard/drill.py).
+_SHOW = re.compile(
+    r"^(active|new|cancelled|incident|enforcement|penalty-[A-Z]{3}|penalty-unknown"
+    r"|(record|incident|enforcement)-month)$"
+)
 
 
 @dataclass(frozen=True)
@@ -68,14 +73,19 @@ class Filters:
         return replace(self, period=period, start=s, end=e)
 
     def params(self) -> dict:
-        """The SQL parameters every filtered query takes (values only, never identifiers)."""
+        """The SQL parameters every filtered query takes (values only, never identifiers).
+
+        The provider search matches part of a name; a leading `=` (a top-provider bar's link)
+        asks the registration queries (_registration_scope) for exactly that name."""
+        provider = self.provider.strip()
         return {
             "start_date": self.start or EPOCH,
             "end_date": self.end or self.today,
             "is_all_time": self.start is None,
             "jurisdictions": list(self.jurisdictions),
             "registries": list(self.registries),
-            "provider": self.provider.strip().lower(),
+            "provider": provider.removeprefix("=").strip().lower(),
+            "provider_exact": provider.startswith("="),
             "sectors": list(self.sectors),
             "ownership": list(self.ownership),
         }

@@ -127,6 +127,11 @@ def download(
     )
 
 
+# A chart's mark -> the Explorer filters listing its records, the mark's value and a short text
+# naming it (dashboard/drill.py); None when the mark has no such list.
+MarkRecords = Callable[[list[Any]], tuple[Filters, int, str] | None]
+
+
 def _chart(
     fig: go.Figure,
     data: pd.DataFrame,
@@ -136,17 +141,64 @@ def _chart(
     file_stem: str | None = None,
     on_select: Callable[[], None] | None = None,
     attribution: Iterable[str] = (),
+    records: MarkRecords | None = None,
 ) -> None:
-    """A chart, its data as CSV, and (when given) a click handler that filters the page."""
+    """A chart, its data as CSV, (when given) a click handler that filters the page, and (when
+    `records` is given) under it a link to the Explorer listing the records of the clicked mark."""
+    handler: Callable[[], None] | str = on_select if on_select is not None else "ignore"
+    if records is not None:
+        handler = partial(_remember_mark, key, on_select)
     st.plotly_chart(
         fig,
         key=key,
-        on_select=on_select if on_select is not None else "ignore",
+        on_select=handler,
         selection_mode="points",
         config=PLOTLY_CONFIG,
         theme=None,
     )
+    if records is not None:
+        mark_link(key, records, t)
     download(data, file_stem or key, key, t, attribution)
+
+
+def selected_customdata(key: str) -> list[Any] | None:
+    """The customdata of the first point selected in chart `key`, or None."""
+    event = st.session_state.get(key) or {}
+    for point in (event.get("selection") or {}).get("points") or []:
+        custom = point.get("customdata")
+        if isinstance(custom, list | tuple):
+            return list(custom)
+    return None
+
+
+def _remember_mark(key: str, on_select: Callable[[], None] | None) -> None:
+    """A click on a chart: keep the clicked mark (a click that filters the page redraws the chart,
+    which clears its selection), then run the page's own handler."""
+    st.session_state[f"_mark_{key}"] = selected_customdata(key)
+    if on_select is not None:
+        on_select()
+
+
+def mark_link(key: str, records: MarkRecords, t: Callable[..., str]) -> None:
+    """Under a chart: "Open these N records in the Explorer" for the clicked mark, with the page's
+    filters plus the mark's own dimension and `show` (the Explorer then lists exactly N rows);
+    before any click, a hint that a click opens them."""
+    custom = selected_customdata(key)
+    if custom is None:
+        custom = st.session_state.get(f"_mark_{key}")
+    made = records(custom) if custom is not None else None
+    if made is None:
+        st.caption(t("mark_click_hint"))
+        return
+    from dashboard.filters import to_query_params
+
+    linked, n, what = made
+    st.page_link(
+        BY_KEY["explorer"].file,
+        label=t("open_mark_records", n=f"{n:,}", what=md_escape(what)),
+        query_params=to_query_params(linked),
+        icon=":material/table_rows:",
+    )
 
 
 def chart_or_empty(
@@ -160,11 +212,13 @@ def chart_or_empty(
     on_select: Callable[[], None] | None = None,
     attribution: Iterable[str] = (),
     data: pd.DataFrame | None = None,
+    records: MarkRecords | None = None,
 ) -> bool:
     """The one way a page draws a chart: the empty-state message `empty_key` when `df` has no
     rows (nothing when None: the page already says so), else the chart `build(df)` with its CSV
     download (`data`, when the table worth downloading is not the one drawn) and attribution.
-    Returns whether a chart was drawn."""
+    `records` (a mark's customdata -> its Explorer filters, value and name) adds the link to the
+    records of the clicked mark. Returns whether a chart was drawn."""
     if df.empty:
         if empty_key is not None:
             empty(t, empty_key)
@@ -177,6 +231,7 @@ def chart_or_empty(
         file_stem=file_stem,
         on_select=on_select,
         attribution=attribution,
+        records=records,
     )
     return True
 

@@ -57,6 +57,9 @@ SHOW_LABEL = {
     "cancelled": "kpi_cancelled",
     "incident": "kpi_incidents",
     "enforcement": "kpi_enforcement",
+    "record-month": "drill_record_month",
+    "incident-month": "drill_incident_month",
+    "enforcement-month": "drill_enforcement_month",
 }
 
 

@@ -1,9 +1,10 @@
 """Licensing trends: filings over time, active registrations, where, what, who, what changed."""
 
+import pandas as pd
 import streamlit as st
 
 from core.connection import WarehouseMissing
-from dashboard import charts, queries, state, ui
+from dashboard import charts, drill, queries, state, ui
 from dashboard.cache import cached
 from dashboard.formatting import format_value
 from dashboard.i18n import vocab
@@ -21,6 +22,56 @@ def _pick_jurisdiction(key: str) -> None:
 def _jurisdiction_label(row: object) -> str:
     name = row.jurisdiction_name if f.lang == "zh" else row.jurisdiction_name_en  # type: ignore[attr-defined]
     return str(name) if isinstance(name, str) else (row.jurisdiction_code or t("unknown"))  # type: ignore[attr-defined]
+
+
+def _value(frame: pd.DataFrame, column: str, key: object, value: str) -> int:
+    """The value of the mark whose `column` is `key` (summed over its stacked parts)."""
+    return int(frame.loc[frame[column] == key, value].sum())
+
+
+def _active_in(frame: pd.DataFrame, custom: list) -> tuple | None:
+    """A province's records: registrations active at the period end there."""
+    code = custom[0]
+    if not isinstance(code, str) or not code:
+        return None  # the "unknown province" mark has no filter value
+    name = frame.loc[frame["jurisdiction_code"] == code, "jurisdiction_label"]
+    if name.empty:
+        return None  # a mark remembered from before the filters changed
+    what = str(name.iloc[0])
+    return drill.active_in_jurisdiction(f, code), _value(frame, "jurisdiction_code", code, "active_count"), what
+
+
+def _filed_in(frame: pd.DataFrame, custom: list) -> tuple | None:
+    month = pd.Timestamp(custom[0])
+    if not (frame["month_date"] == month).any():
+        return None  # a mark remembered from before the filters changed
+    n = _value(frame, "month_date", month, "filing_count")
+    return drill.filed_in_month(f, month), n, t("drill_filed_month_all", month=f"{month:%Y-%m}")
+
+
+def _active_at(frame: pd.DataFrame, custom: list) -> tuple | None:
+    day = pd.Timestamp(custom[0])
+    if not (frame["month_end_date"] == day).any():
+        return None
+    n = _value(frame, "month_end_date", day, "active_count")
+    return drill.active_at(f, day), n, t("drill_active_on", day=f"{day:%Y-%m-%d}")
+
+
+def _filed_in_sector(frame: pd.DataFrame, custom: list) -> tuple | None:
+    sector = custom[0]
+    if not sector or not (frame["sector"] == sector).any():
+        return None
+    n = _value(frame, "sector", sector, "filing_count")
+    return drill.filed_in_sector(f, sector), n, vocab("sector", sector, f.lang)
+
+
+def _active_of(frame: pd.DataFrame, custom: list) -> tuple | None:
+    # The bar carries its rank, not the name: a name from a source never travels raw in a chart.
+    rows = frame[frame["provider_rank"] == custom[0]]
+    if rows.empty:
+        return None
+    provider = str(rows["provider_name"].iloc[0])
+    return drill.active_of_provider(f, provider), int(rows["active_count"].iloc[0]), provider
 
 
 def official_totals_section() -> None:
@@ -86,6 +137,7 @@ def _sectors_section() -> None:
             empty_key="no_registrations",
             file_stem="sectors_ranked",
             on_select=lambda: _pick_sector("lic_sector_rank"),
+            records=lambda custom: _filed_in_sector(ranked, custom),
         )
 
 
@@ -172,6 +224,7 @@ try:
                 empty_key=None,  # cannot be empty here: checked above
                 file_stem="registrations_by_jurisdiction",
                 on_select=lambda: _pick_jurisdiction("lic_map"),
+                records=lambda custom: _active_in(by_jurisdiction, custom),
             )
             st.caption(t("click_to_filter"))
         with right:
@@ -193,6 +246,7 @@ try:
                 empty_key="no_active",
                 file_stem="jurisdictions_ranked",
                 on_select=lambda: _pick_jurisdiction("lic_jur_bar"),
+                records=lambda custom: _active_in(by_jurisdiction, custom),
             )
 
     filings = cached(queries.filings_by_month, f)
@@ -205,16 +259,24 @@ try:
     ui.chart_or_empty(
         filings,
         lambda df: charts.bar_chart(
-            df, x="month_date", y="filing_count", color="series", title=t("filings_by_month_title"), lang=f.lang
+            df,
+            x="month_date",
+            y="filing_count",
+            color="series",
+            title=t("filings_by_month_title"),
+            lang=f.lang,
+            custom=["month_date"],
         ),
         key="lic_filings",
         t=t,
         empty_key="no_registrations",
         file_stem="filings_by_month",
+        records=lambda custom: _filed_in(filings, custom),
     )
 
+    active = cached(queries.active_registrations_by_month, f)
     ui.chart_or_empty(
-        cached(queries.active_registrations_by_month, f),
+        active,
         lambda df: charts.line_chart(
             df,
             x="month_end_date",
@@ -222,11 +284,13 @@ try:
             title=t("active_by_month_title"),
             lang=f.lang,
             hover=["filed_count", "cancelled_count"],
+            custom=["month_end_date"],
         ),
         key="lic_active",
         t=t,
         empty_key=None,  # the filings chart above already says when nothing is in scope
         file_stem="active_registrations_by_month",
+        records=lambda custom: _active_at(active, custom),
     )
 
     categories = cached(queries.registrations_by_category, f)
@@ -305,12 +369,14 @@ try:
             title=t("providers_title"),
             lang=f.lang,
             hover=["active_count"],
+            custom=["provider_rank"],
             height=520,
         ),
         key="lic_providers",
         t=t,
         empty_key=None,
         file_stem="top_providers",
+        records=lambda custom: _active_of(providers, custom),
     )
 
     st.subheader(t("changes_title"))

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.connection import WarehouseMissing
-from dashboard import charts, kpis, queries, state, ui
+from dashboard import charts, drill, kpis, queries, state, ui
 from dashboard.cache import cached
 from dashboard.filters import month_bounds
 
@@ -17,6 +17,15 @@ def _focus_month() -> None:
     if months:
         month = pd.Timestamp(months[0]).date()
         state.set_period_range(*month_bounds(month.year, month.month))
+
+
+def _filed_in_month(monthly: pd.DataFrame, custom: list) -> tuple | None:
+    """A bar's records: the registrations filed in its month (dashboard/drill.py)."""
+    month = pd.Timestamp(custom[0])
+    if not (monthly["month_date"] == month).any():
+        return None  # a mark remembered from before the filters changed
+    n = int(monthly.loc[monthly["month_date"] == month, "filing_count"].sum())
+    return drill.filed_in_month(f, month), n, t("drill_filed_month", month=f"{month:%Y-%m}")
 
 
 try:
@@ -52,6 +61,7 @@ try:
             empty_key="no_registrations",
             file_stem="new_filings_by_month",
             on_select=_focus_month,
+            records=lambda custom, monthly=monthly: _filed_in_month(monthly, custom),
         )
         if drawn:
             st.caption(t("overview_click"))

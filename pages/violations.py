@@ -1,10 +1,11 @@
 """Violations and enforcement: what happened over time, where, the penalties, whether the
 provider was registered, and who appears again and again."""
 
+import pandas as pd
 import streamlit as st
 
 from core.connection import WarehouseMissing
-from dashboard import charts, kpis, queries, state, ui
+from dashboard import charts, drill, kpis, queries, state, ui
 from dashboard.cache import cached
 from dashboard.formatting import format_value
 from dashboard.i18n import vocab
@@ -18,6 +19,24 @@ def _pick_category() -> None:
     picked = [c for c in ui.selected_custom("vio_main") if c]
     if picked:
         state.set_values(state.K_CAT, sorted(picked))
+
+
+def _month_records(monthly: pd.DataFrame, breakdown: str, shown: str, custom: list) -> tuple | None:
+    """A bar's records: the month's records of the shown type (dated at least to the month), of
+    the bar's category when broken down by category, else of every group of that month."""
+    group, month = custom[0], pd.Timestamp(custom[1])
+    rows = monthly[monthly["month_date"] == month]
+    if rows.empty:
+        return None  # a mark remembered from before the filters changed
+    what = f"{month:%Y-%m}"
+    category = None
+    if breakdown == "category" and isinstance(group, str) and group:
+        category = group
+        rows = rows[rows["group_value"] == group]
+        if rows.empty:
+            return None
+        what += " · " + vocab("category", group, f.lang)
+    return drill.incidents_in_month(f, month, shown, category), int(rows["record_count"].sum()), what
 
 
 try:
@@ -84,7 +103,7 @@ try:
                 labels={
                     "group_label": t(f"by_{breakdown}"),
                 },
-                custom=["group_value"],
+                custom=["group_value", "month_date"],
                 height=420,
                 other_label=t("category.other"),
             ),
@@ -94,6 +113,7 @@ try:
             file_stem="incidents_by_month",
             on_select=on_select,
             attribution=attribution,
+            records=lambda custom: _month_records(monthly, breakdown, shown, custom),
         )
         if drawn and on_select:
             st.caption(t("click_to_filter"))

@@ -29,6 +29,9 @@ URLS: dict[str, dict[str, str]] = {
     "all_sector_ownership": {"period": "all", "sector": "media_content,healthcare", "own": "other_enterprise"},
 }
 PAGE_KEYS = ("overview", "licensing", "violations", "consent", "explorer", "quality", "briefing")
+# "all" ends today, and the Briefing's default period follows the calendar: the record is taken,
+# and compared, as of this day (DASHBOARD_TODAY).
+TODAY = "2026-11-30"
 
 _STAMP = re.compile(r"\d{8}T\d{6}\d*Z|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(\+00:00|Z| UTC)?")
 
@@ -91,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RECORD)
     args = parser.parse_args(argv)
     os.environ["WAREHOUSE_DB"] = str(args.db)
+    os.environ["DASHBOARD_TODAY"] = TODAY
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     data = record()
     args.out.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -153,6 +153,23 @@ def test_clicking_a_province_filters_the_page(browser, server):
     context.close()
 
 
+def test_a_clicked_province_opens_exactly_its_records_in_the_explorer(browser, server):
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = _open(context, f"{server}/licensing?period=all")
+    page.locator(".js-plotly-plot").first.locator(".scatterlayer .point").first.click(force=True)
+    page.wait_for_url(re.compile(r"jur=CN-"), timeout=20_000)
+    link = page.get_by_role("link", name=re.compile(r"^Open the [\d,]+ records of"))
+    link.first.wait_for(timeout=30_000)
+    n = int(re.search(r"Open the ([\d,]+) records", link.first.inner_text()).group(1).replace(",", ""))
+    assert n > 0
+    link.first.click()
+    page.wait_for_url(re.compile(r"/explorer\?.*show=active"), timeout=20_000)
+    rows = page.get_by_text(re.compile(r"· [\d,]+ rows"))
+    rows.first.wait_for(timeout=30_000)
+    assert int(re.search(r"· ([\d,]+) rows", rows.first.inner_text()).group(1).replace(",", "")) == n
+    context.close()
+
+
 def test_csv_download_has_bom(browser, server):
     context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
     page = _open(context, f"{server}/licensing?lang=zh")

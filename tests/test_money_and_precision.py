@@ -92,3 +92,41 @@ def test_monthly_charts_leave_out_year_precision_dates_and_count_them(real_db, p
     penalties = queries.penalties_by_month(f, real_db)
     fined = query(real_db, f"select count(*) from mart_incidents where {where} and penalty_amount is not null", params)
     assert int(penalties["action_count"].sum()) + int(left_out["penalty_record_count"].sum()) == fined[0][0]
+
+
+def _amounts(texts) -> dict[str, float]:
+    """Sum of `CCY amount; CCY amount` texts per currency."""
+    out: dict[str, float] = {}
+    for text in texts:
+        if isinstance(text, str) and text:
+            for part in text.split("; "):
+                code, amount = part.split(" ")
+                out[code] = out.get(code, 0.0) + float(amount)
+    return out
+
+
+def test_by_jurisdiction_and_repeat_providers_show_every_currency(real_db):
+    f = Filters(today=TODAY).with_period("all")
+    present = dict(
+        query(
+            real_db,
+            "select coalesce(penalty_currency, 'unknown'), sum(penalty_amount) from mart_incidents "
+            "where penalty_amount is not null group by all",
+        )
+    )
+    places = queries.fetch("period_counts_by_jurisdiction", {**f.params(), "categories": []}, real_db)
+    assert "penalty_cny" not in places.columns
+    by_currency = _amounts(places["penalties"])
+    assert set(by_currency) == set(present)
+    for code, amount in present.items():
+        assert by_currency[code] == pytest.approx(amount, abs=0.01 * places["penalty_count"].sum()), code
+    assert by_currency["EUR"] == pytest.approx(4_001_455_789, abs=20)
+    assert (
+        int(places["penalty_count"].sum())
+        == query(real_db, "select count(*) from mart_incidents where penalty_amount is not null")[0][0]
+    )
+    # Providers named again and again: their EUR fines are shown, not a CNY zero.
+    repeat = queries.repeat_providers(f, 500, real_db)
+    assert "penalty_cny" not in repeat.columns
+    assert "EUR" in _amounts(repeat["penalties"])
+    assert (repeat.loc[repeat["penalties"].isna(), "penalty_count"] == 0).all()

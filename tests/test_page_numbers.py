@@ -14,7 +14,7 @@ import json
 import re
 
 import pytest
-from page_numbers import PAGE_KEYS, RECORD, URLS, snapshot
+from page_numbers import PAGE_KEYS, RECORD, TODAY, URLS, snapshot
 
 pytest_plugins = ["conftest_dashboard"]
 
@@ -41,7 +41,8 @@ def test_record_covers_every_page_and_url():
 
 @pytest.mark.parametrize("page", PAGE_KEYS)
 @pytest.mark.parametrize("url", list(URLS))
-def test_page_shows_the_recorded_numbers(page, url, sample_db, use_db, open_page):
+def test_page_shows_the_recorded_numbers(page, url, sample_db, use_db, open_page, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_TODAY", TODAY)
     use_db(sample_db)
     at = open_page(page, URLS[url])
     got = _blank(json.loads(json.dumps(snapshot(at), ensure_ascii=False)))

@@ -28,12 +28,13 @@ where ($is_all_time or event_date between $start_date and $end_date)
     -- end include: _incident_scope
     -- include: _incident_show
     and case
-        when $show = 'incident' then record_type = 'incident'
-        when $show = 'enforcement' then record_type = 'enforcement'
+        when $show in ('incident', 'incident-month') then record_type = 'incident'
+        when $show in ('enforcement', 'enforcement-month') then record_type = 'enforcement'
         when prefix($show, 'penalty-') then penalty_amount is not null
             and coalesce(penalty_currency, 'unknown') = substr($show, 9)
         else true
     end
+    and (not suffix($show, '-month') or occurred_date is null or coalesce(occurred_precision, 'day') in ('day', 'month'))
     -- end include: _incident_show
     and ($search = '' or strpos(lower(title), $search) > 0
         or strpos(lower(coalesce(service_name, '')), $search) > 0

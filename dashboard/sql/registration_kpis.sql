@@ -9,7 +9,7 @@ with registrations as (
         -- include: _registration_scope
         and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
         and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
-        and ($provider = '' or strpos(lower(provider_name), $provider) > 0)
+        and ($provider = '' or if($provider_exact, lower(provider_name) = $provider, strpos(lower(provider_name), $provider) > 0))
         and (len($sectors::varchar[]) = 0 or registration_id in (
             select registration_id from mart_registration_sectors where list_contains($sectors::varchar[], sector)
         ))

@@ -1,10 +1,11 @@
--- Providers named in two or more incidents or enforcement actions in the period.
+-- Providers named in two or more incidents or enforcement actions in the period, with their
+-- penalties in each currency present (`CNY 50000; EUR 1200`).
 with named as (
     select
         unnest(list_distinct(provider_names)) as provider_name,
         record_type,
         penalty_amount,
-        penalty_currency,
+        coalesce(penalty_currency, 'unknown') as currency,
         event_date,
         link_status,
     from mart_incidents
@@ -17,18 +18,36 @@ with named as (
         -- end include: _incident_scope
 ),
 
-final as (
+penalties as (
     select
         provider_name,
+        string_agg(
+            currency || ' ' || regexp_replace(printf('%.2f', amount), '\.00$', ''), '; ' order by currency
+        ) as penalties,
+        sum(action_count) as penalty_count,
+    from (
+        select provider_name, currency, sum(penalty_amount) as amount, count(*) as action_count,
+        from named
+        where penalty_amount is not null
+        group by all
+    )
+    group by all
+),
+
+final as (
+    select
+        named.provider_name,
         count(*) as record_count,
         count(*) filter (where record_type = 'incident') as incident_count,
         count(*) filter (where record_type = 'enforcement') as enforcement_count,
-        coalesce(sum(penalty_amount) filter (where penalty_currency = 'CNY'), 0) as penalty_cny,
+        any_value(penalties.penalties) as penalties,
+        coalesce(any_value(penalties.penalty_count), 0) as penalty_count,
         count(*) filter (where link_status = 'linked') as linked_count,
         min(event_date) as first_event_date,
         max(event_date) as last_event_date,
     from named
-    group by all
+    left join penalties on penalties.provider_name = named.provider_name
+    group by named.provider_name
     having count(*) >= 2
 )
 

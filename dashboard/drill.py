@@ -1,0 +1,75 @@
+"""Every chart mark opens its records: the Explorer filters (Filters with `show`) that list
+exactly the records one mark of a chart counts, built from the page's filters plus the mark's own
+dimension (a month, a province, a sector, a provider, a category).
+
+Streamlit-free, so tests check each mark's link the way the page builds it: the link's Explorer
+row count (queries.search_count on the parsed URL) equals the mark's value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+
+from dashboard.filters import EPOCH, Filters, month_bounds
+
+# The Explorer tab that lists each `show`.
+REGISTRATION_SHOWS = ("active", "new", "cancelled")
+
+
+def explorer_tab(show: str) -> str:
+    return "registrations" if show in REGISTRATION_SHOWS else "incidents"
+
+
+def _day(value: object) -> date:
+    return pd.Timestamp(value).date()
+
+
+def _within_period(f: Filters, start: date, end: date) -> Filters:
+    """A custom period [start, end] cut to the page's own period (a rolling 12 months starts
+    mid-month, so its first month's bar counts only part of the month)."""
+    lo = max(start, f.start) if f.start else start
+    hi = min(end, f.end or f.today)
+    return replace(f, period="custom", start=max(lo, EPOCH), end=hi)
+
+
+def filed_in_month(f: Filters, month: object) -> Filters:
+    """A bar of "filings by month": registrations filed in that month, within the period."""
+    m = _day(month)
+    return replace(_within_period(f, *month_bounds(m.year, m.month)), show="new")
+
+
+def active_at(f: Filters, month_end: object) -> Filters:
+    """A point of "active at each month end": registrations active on that day (_active_on)."""
+    end = _day(month_end)
+    return replace(_within_period(f, date(end.year, end.month, 1), end), show="active")
+
+
+def active_in_jurisdiction(f: Filters, code: str) -> Filters:
+    """A province tile or ranked bar: registrations active at the period end in that province."""
+    return replace(f, jurisdictions=(code,), show="active")
+
+
+def filed_in_sector(f: Filters, sector: str) -> Filters:
+    """A ranked sector bar: registrations filed in the period with that sector."""
+    return replace(f, sectors=(sector,), show="new")
+
+
+def active_of_provider(f: Filters, provider: str) -> Filters:
+    """A top-provider bar: the provider's registrations active at the period end. The leading
+    `=` asks for the exact name (a substring search would also count "X Ltd Beijing Branch")."""
+    return replace(f, provider="=" + provider, show="active")
+
+
+def incidents_in_month(f: Filters, month: object, record_type: str = "both", category: str | None = None) -> Filters:
+    """A bar of the monthly incidents chart: the records of that month (dated at least to the
+    month, as the chart draws them) of the shown record type, and of the bar's category when the
+    chart is broken down by category."""
+    m = _day(month)
+    g = _within_period(f, *month_bounds(m.year, m.month))
+    if category is not None:
+        g = replace(g, categories=(category,))
+    kind = "record" if record_type == "both" else record_type
+    return replace(g, show=f"{kind}-month")
