@@ -50,6 +50,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "filed_count": ("Filings (count)", "备案（件）"),
     "cancelled_count": ("Cancelled in period", "期内注销"),
     "active_count": ("Active registrations (count)", "有效备案（件）"),
+    "registration_count": ("Registrations (count)", "备案（件）"),
     "record_count": ("Records (count)", "记录（件）"),
     "type_count": ("Records (count)", "记录（件）"),
     "incident_count": ("Incidents", "事件"),

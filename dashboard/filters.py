@@ -46,7 +46,7 @@ URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat", "sector", 
 # record-month / incident-month / enforcement-month: the records a monthly chart draws (dated at
 # least to the month), for a bar of that chart (dashboard/drill.py).
 _SHOW = re.compile(
-    r"^(active|new|cancelled|incident|enforcement|penalty-[A-Z]{3}|penalty-unknown"
+    r"^(active|new|cancelled|providers|incident|enforcement|penalty-[A-Z]{3}|penalty-unknown"
     r"|(record|incident|enforcement)-month)$"
 )
 

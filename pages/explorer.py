@@ -50,11 +50,12 @@ def _open_provider() -> None:
         st.session_state[PROVIDER_KEY] = current[rows[0]]
 
 
-SHOW_TAB = {"active": "registrations", "new": "registrations", "cancelled": "registrations"}
+SHOW_TAB = {"active": "registrations", "new": "registrations", "cancelled": "registrations", "providers": "providers"}
 SHOW_LABEL = {
     "active": "kpi_active",
     "new": "kpi_new",
     "cancelled": "kpi_cancelled",
+    "providers": "providers_active",
     "incident": "kpi_incidents",
     "enforcement": "kpi_enforcement",
     "record-month": "drill_record_month",

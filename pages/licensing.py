@@ -183,11 +183,13 @@ try:
         with column:
             st.metric(t(key), format_value(value_column, kpi[value_column]), border=True)
             ui.records_link(show, t)
-    c4.metric(
-        t("providers_active"),
-        format_value("provider_count", int(providers["provider_count"].iloc[0]) if len(providers) else 0),
-        border=True,
-    )
+    with c4:
+        st.metric(
+            t("providers_active"),
+            format_value("provider_count", int(providers["provider_count"].iloc[0]) if len(providers) else 0),
+            border=True,
+        )
+        ui.records_link("providers", t)
 
     # Main chart: the map. Clicking a province filters every chart on the page (and the URL).
     by_jurisdiction = cached(queries.registrations_by_jurisdiction, f)

@@ -39,6 +39,7 @@ def _explorer_count(f: Filters, show: str, db) -> int:
     linked = parse_query_params(url, today=TODAY).filters
     assert linked.show == show and replace(linked, show="") == replace(f, show="", today=linked.today)
     tab = "registrations" if show in ("active", "new", "cancelled") else "incidents"
+    tab = "providers" if show == "providers" else tab
     return queries.search_count(tab, linked, "", db)
 
 
@@ -56,6 +57,10 @@ def _check(db, view: dict[str, str]) -> int:
     reg = queries.registration_kpis(f, db)
     for show, column in (("active", "active_count"), ("new", "new_count"), ("cancelled", "cancelled_count")):
         assert _explorer_count(f, show, db) == reg[column], (view, show)
+    # ... and "Providers with active registrations" (top_providers' provider_count) lists providers.
+    providers = queries.top_providers(f, 20, db)
+    expected = int(providers["provider_count"].iloc[0]) if len(providers) else 0
+    assert _explorer_count(f, "providers", db) == expected, (view, "providers")
     return checked
 
 

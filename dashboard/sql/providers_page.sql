@@ -1,7 +1,15 @@
 -- One page of providers (by registrations in every list), most registrations first.
 with registrations as (
-    select * from mart_registrations
-    where ($is_all_time or filed_date between $start_date and $end_date)
+    select * from (select *, $end_date::date as active_on from mart_registrations) as listed
+    where
+        -- The drill-down from the Licensing card "Providers with active registrations" (URL
+        -- show=providers): their registrations active at the period end. Otherwise: filed in it.
+        case when $show = 'providers' then (
+            -- include: _active_on
+            filed_date <= active_on
+            and (cancelled_date is null or cancelled_date > active_on)
+            -- end include: _active_on
+        ) else ($is_all_time or filed_date between $start_date and $end_date) end
         -- include: _registration_scope
         and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
         and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
