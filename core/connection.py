@@ -67,12 +67,8 @@ def missing_from_contract(path: Path | None = None) -> list[str]:
     from a bug."""
     from core.schema import PUBLISHED
 
-    path = path or db_path()
-    con = duckdb.connect(str(path), read_only=True, config=READ_CONFIG)
-    try:
+    with connect(path) as con:
         present = con.execute("select table_name, column_name from information_schema.columns").fetchall()
-    finally:
-        con.close()
     tables: dict[str, set[str]] = {}
     for table, column in present:
         tables.setdefault(table, set()).add(column)

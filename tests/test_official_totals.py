@@ -23,6 +23,8 @@ from tests.conftest import FIXTURES, ROOT, query, run_cli, write_config
 ISSUE_TABLE = FIXTURES / "official_totals" / "issue11_table.csv"
 TODAY = date(2026, 11, 30)
 
+pytest_plugins = ["conftest_dashboard"]  # demo_db: the warehouse `make run` builds
+
 
 @pytest.fixture(scope="module")
 def genai_db(real_data, tmp_path_factory) -> Path:
@@ -110,15 +112,6 @@ def test_the_sourced_totals_load(tmp_path):
         ("2025-03-31", 346, None),
         ("2026-04-30", 868, 530),
     ]
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """The demo warehouse `make run` builds: data/sources.toml over the committed data/sample."""
-    db = tmp_path_factory.mktemp("demo") / "w.duckdb"
-    result = run_cli("run", "--sources", str(ROOT / "data" / "sources.toml"), "--db", str(db), "--quiet")
-    assert result.returncode == 0, result.stderr
-    return db
 
 
 def test_the_demo_sample_shows_its_two_deliberate_differences(demo_db):
