@@ -18,6 +18,12 @@ reads a history model must not carry those columns on (tests/test_etl_scale.py c
 incremental build with a full one on every table and would show it). Temporary models (int_*, not
 kept in the warehouse) run whenever a model that runs reads them.
 
+The incident marts (DELTA_MODELS) are the largest: when the incidents themselves are unchanged
+and only the alias table or the registrations changed, they are redone for the incidents that
+change reaches (etl/sql/incident_delta.sql), not rebuilt: those rows are deleted and the model's
+own SQL is run for them alone (delta_sql). Past DELTA_MAX_SHARE of the incidents a rebuild is
+cheaper, and the models are rebuilt whole.
+
 `--full` (or any doubt: another code version, no state in the live warehouse) builds from empty.
 """
 
@@ -56,6 +62,26 @@ create table if not exists etl_build_state (code_fingerprint varchar);
 """
 # Columns of a history model that carry the load's own bookkeeping or the previous build's values.
 BOOKKEEPING_COLUMN = re.compile(r"(^|_)load_id$|_at$|^previous_")
+
+
+# Models redone per incident when the incidents are unchanged; the share past which they are rebuilt.
+DELTA_MODELS = ("mart_incident_providers", "mart_incidents")
+DELTA_MAX_SHARE = 0.25
+
+
+def delta_sql(name: str, text: str) -> str:
+    """A DELTA_MODELS model's SQL turned into the insert of its rows for `__affected_incidents`
+    alone: `create or replace table <name> as` becomes an insert, and its one read of
+    stg_incidents reads only those incidents. Raises when the SQL no longer has exactly one of
+    each, so an edit to the model cannot silently make the delta differ from a rebuild."""
+    create, read = f"create or replace table {name} as", "from stg_incidents"
+    if text.count(create) != 1 or len(re.findall(rf"\b{read}\b", text)) != 1:
+        raise RuntimeError(f"{name}: its SQL must create {name} once and read stg_incidents once")
+    scoped = (
+        "from (select * from stg_incidents"
+        " where incident_id in (select incident_id from __affected_incidents)) as stg_incidents"
+    )
+    return re.sub(rf"\b{read}\b", scoped, text.replace(create, f"insert into {name} by name"))
 
 
 @functools.cache

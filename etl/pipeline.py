@@ -418,6 +418,8 @@ def run(
                     if model == "int_registrations_current":
                         # The empty stand-in for a first build takes its columns from this model.
                         _prepare_previous_registrations(con, has_prev)
+                with prof.step("incident_state"):
+                    _keep_incident_state(con, computed=False)
             con.execute(
                 "insert into warehouse_meta values ($load_id, $at, $version, $sample)",
                 {"load_id": load_id, "at": now, "version": __version__, "sample": config.is_sample},
@@ -483,6 +485,19 @@ def _run_changed_models(con, params: dict, changed: set[str], prof: Profile, say
         if plan[name].temporary:
             present.add(name)
 
+    # Incidents unchanged: the incident marts are redone only for the incidents a change reaches.
+    delta: dict[str, int | None] = {}
+
+    def affected_incidents() -> int | None:
+        if "affected" not in delta:
+            for dep in ("int_provider_names", "int_registration_providers"):
+                if dep not in present:
+                    run_one(dep)
+            with prof.step("incident_delta"):
+                delta["affected"] = _affected_incidents(con)
+            say(f"  incidents a change reaches: {delta['affected']}")
+        return delta["affected"]
+
     for name in MODELS:
         model = plan[name]
         inputs_changed = bool(model.reads & changed)
@@ -490,11 +505,64 @@ def _run_changed_models(con, params: dict, changed: set[str], prof: Profile, say
             continue
         if model.temporary and name in present and not inputs_changed:
             continue
+        if name in incremental.DELTA_MODELS and "stg_incidents" not in changed:
+            affected = affected_incidents()
+            if affected == 0:
+                say(f"  {name}: no incident reached, kept as it was")
+                continue
+            if affected is not None:
+                t0 = time.perf_counter()
+                with prof.step("model", f"{name} (delta)"):
+                    _run_model_delta(con, name, params)
+                say(f"  {name}: {affected} incidents redone in {time.perf_counter() - t0:.1f} s")
+                changed.add(name)
+                continue
         run_one(name)
         if inputs_changed or model.temporary or not incremental.same_content(con, name):
             changed.add(name)
         else:
             say(f"  {name}: same rows as the previous build (load bookkeeping aside)")
+    if "int_registration_providers" in present:
+        with prof.step("incident_state"):
+            _keep_incident_state(con, computed="affected" in delta)
+
+
+def _run_sql_file(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    for statement in duckdb.extract_statements(sql.load(SQL_DIR / name)):
+        con.execute(statement)
+
+
+def _keep_incident_state(con: duckdb.DuckDBPyConnection, *, computed: bool) -> None:
+    """Keep what the incident marts depend on besides the incidents (etl/sql/incident_state.sql),
+    for the next incremental run to compare with."""
+    if not computed:
+        _run_sql_file(con, "incident_state.sql")
+    _run_sql_file(con, "incident_state_keep.sql")
+
+
+def _affected_incidents(con: duckdb.DuckDBPyConnection) -> int | None:
+    """How many incidents a change of names or registrations reaches (etl/sql/incident_delta.sql),
+    left in `__affected_incidents`; None when the incident marts are better rebuilt whole (more
+    than incremental.DELTA_MAX_SHARE of the incidents, or no state kept by the previous build)."""
+    _run_sql_file(con, "incident_state.sql")
+    try:
+        con.execute("select 1 from etl_name_match_state limit 0")
+    except duckdb.Error:
+        return None
+    _run_sql_file(con, "incident_delta.sql")
+    affected, total = con.execute(
+        "select (select count(*) from __affected_incidents), (select count(*) from stg_incidents)"
+    ).fetchone()
+    return None if affected > incremental.DELTA_MAX_SHARE * total else affected
+
+
+def _run_model_delta(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
+    """Redo a model's rows for the incidents in `__affected_incidents` only: delete them, then
+    insert what the model's own SQL gives for them (incremental.delta_sql)."""
+    text = incremental.delta_sql(name, sql.load(MODEL_FILES[name]))
+    con.execute(f"delete from {name} where incident_id in (select incident_id from __affected_incidents)")
+    wanted = sql.parameters(text)
+    con.execute(text, {k: v for k, v in params.items() if k in wanted})
 
 
 def _load_one(

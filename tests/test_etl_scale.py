@@ -170,6 +170,7 @@ def test_incremental_runs_build_the_same_warehouse_as_full_runs(tmp_path):
     full_db, incr_db = tmp_path / "full" / "w.duckdb", tmp_path / "incr" / "w.duckdb"
     start = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
     kinds = []
+    redone: dict[str, set[str]] = {}
     for i, (what, change) in enumerate(steps):
         change()
         config = load_config(config_path)
@@ -183,12 +184,31 @@ def test_incremental_runs_build_the_same_warehouse_as_full_runs(tmp_path):
             changed = "select count(*) from mart_registrations where previous_status is distinct from status"
             assert query(full_db, changed)[0][0] > 0  # the next step then sees previous_status change
         kinds.append((b.incremental, sum(s.unchanged for s in b.sources)))
+        redone[what] = {st["name"] for st in b.profile.to_dict()["steps"] if st["step"] == "model"}
         assert _differences(full_db, incr_db) == [], what
     assert kinds[0] == (False, 0)
     # Runs after the first start from the live warehouse; unchanged sources keep their rows.
     assert all(incr for incr, _ in kinds[1:])
     assert kinds[2][1] == len(load_config(config_path).sources)
     assert 0 < kinds[3][1] < kinds[2][1]
+    # Incidents unchanged: the incident marts were redone for the incidents reached, not rebuilt
+    # (and the comparison above shows the result equals the full build's).
+    for what in ("a new CAC batch", "a batch dropped: its numbers delisted"):
+        assert {"mart_incident_providers (delta)", "mart_incidents (delta)"} <= redone[what], what
+        assert "mart_incidents" not in redone[what], what
+
+
+def test_the_incident_delta_refuses_a_model_whose_sql_it_cannot_scope():
+    from etl.incremental import delta_sql
+
+    text = "create or replace table mart_x as with incidents as (select * from stg_incidents) select * from incidents"
+    scoped = delta_sql("mart_x", text)
+    assert scoped.startswith("insert into mart_x by name")
+    assert "where incident_id in (select incident_id from __affected_incidents)) as stg_incidents" in scoped
+    with pytest.raises(RuntimeError, match="read stg_incidents once"):
+        delta_sql("mart_x", text + " union all select * from stg_incidents")
+    with pytest.raises(RuntimeError, match="create mart_x once"):
+        delta_sql("mart_x", text.replace("create or replace table", "create table"))
 
 
 # Faults during an incremental run ---------------------------------------------------------------
