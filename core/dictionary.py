@@ -427,6 +427,8 @@ TABLE_MEANINGS: dict[tuple[str, str], tuple[str, str, str]] = {
     ("mart_registration_sectors", "rules"): ("varchar[]", "Every rule that fired for the sector, sorted", "该行业触发的全部规则（已排序）"),
     ("central_enterprises", "source_url"): ("varchar", "Where the list was published", "名录发布网址"),
     ("sector_rules", "note"): ("varchar", "Why the rule is there", "规则说明"),
+    ("summary.csv", "as_of_date"): ("date", "For the rows comparing the lists with the official totals: the official date (each one in the period, else the latest before its end); empty for the KPIs", "与官方总数对照的行：官方日期（期内各日期；期内没有时为期末前最近一次）；指标行为空"),
+    ("summary.csv", "registry"): ("varchar", "For the rows comparing the lists with the official totals: the list compared; empty for the KPIs", "与官方总数对照的行：所对照的清单；指标行为空"),
     ("provider_aliases", "country"): ("varchar", "ISO 3166-1 alpha-2 country of the headquarters", "总部所在国家（ISO 两位代码）"),
 }  # fmt: skip
 _TABLE_ENTITY = {e.stg_table: e.name for e in ENTITIES.values()} | {
