@@ -13,6 +13,7 @@ select
     status,
     cancelled_date,
     batch,
+    first_published_date,
     source_file,
     (
         select string_agg(sector, '; ' order by sector) from mart_registration_sectors
