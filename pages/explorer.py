@@ -6,7 +6,7 @@ import streamlit as st
 from core.connection import WarehouseMissing
 from dashboard import queries, state, ui
 from dashboard.cache import cached
-from dashboard.filters import NOT_STATED
+from dashboard.filters import NOT_STATED, SEGMENT_KEYS
 from dashboard.i18n import vocab
 
 f, t = ui.context()
@@ -95,7 +95,7 @@ def drilldown_note() -> None:
         what = t(SHOW_LABEL[f.show])
     else:
         what = ""
-    parts = [_segment_label(key, value) for key, value in f.segment]
+    parts = [_segment_label(k, v) for k, v in sorted(f.segment, key=lambda kv: SEGMENT_KEYS.index(kv[0]))]
     what = " · ".join(p for p in [what, *parts] if p)
     st.info(t("drilldown_active", what=ui.md_escape(what)))
     st.button(t("drilldown_clear"), key="exp_show_clear", on_click=_clear_show)

@@ -150,3 +150,21 @@ def test_a_provider_whose_name_is_part_of_another_links_to_its_own_records_on_th
         _check(at, "lic_providers", [int(row.provider_rank)], int(row.active_count), real_db)
     place = queries.registrations_by_jurisdiction(f, real_db).iloc[0]
     _check(at, "lic_map", [place.jurisdiction_code, "x", 0], int(place.active_count), real_db)
+
+
+def test_the_explorer_names_a_stacked_part_and_show_all_clears_it(sample_db, use_db, open_page):
+    # A link to a category bar's part: the Explorer says which part, lists its rows, and "Show
+    # all records" drops the part with the drill-down.
+    use_db(sample_db)
+    url = {"period": "all", "show": "new", "rcat": NOT_STATED, "list": "cac_genai"}
+    at = open_page("explorer", url)
+    note = [i.value.replace("\\", "") for i in at.info if "Showing exactly" in i.value]  # markdown escapes
+    assert len(note) == 1 and "New filings in period · (not stated) · CAC generative-AI services" in note[0], note
+    f = parse_query_params(url, today=TODAY).filters
+    n = queries.search_count("registrations", f, "", sample_db)
+    everything = queries.search_count("registrations", parse_query_params({"period": "all"}).filters, "", sample_db)
+    assert 0 < n < everything
+    assert any(f"{n:,}" in c.value for c in at.caption), [c.value for c in at.caption]
+    at.button(key="exp_show_clear").click().run()
+    assert not [i.value for i in at.info if "Showing exactly" in i.value]
+    assert any(f"{everything:,}" in c.value for c in at.caption), [c.value for c in at.caption]
