@@ -117,6 +117,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "filed_date_note": ("Date note", "日期备注"),
     # Official totals
     "as_of_date": ("As of", "截至"),
+    "first_published_date": ("First published", "首次公布日期"),
     "registered_count": ("Registrations (lists)", "登记（清单）"),
     "official_filed_count": ("Filings (official)", "备案（官方）"),
     "official_registered_count": ("Registrations (official)", "登记（官方）"),
@@ -400,6 +401,8 @@ MEANINGS: dict[str, tuple[str, str, str]] = {
     "source_url": ("varchar", "Where the figures were published", "数字的公布出处"),
     "note": ("varchar", "Who reported the figures, and what to know about them", "数字的报道来源及说明"),
     "as_of_date": ("date", "The official date the row compares at", "对照所依据的官方日期"),
+    "published_date": ("date", "Publication date of the notice that published the batch, when known (a fetched notice's date); empty otherwise", "公布该批次的通知的发布日期（已知时，如抓取到的通知日期）；否则为空"),
+    "first_published_date": ("date", "The day the number was first published: the earliest notice date of its listings, when known (a fetched notice's date; empty for a plain file). The batch stays the title's month", "该编号首次公布的日期：其所在清单中最早的通知日期（已知时，如抓取到的通知日期；普通文件为空）。批次仍为标题中的月份"),
     "registered_count": ("bigint", "Unique registrations (登记) in the batches published up to the date", "截至该日已公布批次中去重后的登记数"),
     "official_filed_count": ("bigint", "Cumulative filings the regulator announced for the date", "监管机构公布的截至该日累计备案数"),
     "official_registered_count": ("bigint", "Cumulative registrations the regulator announced for the date", "监管机构公布的截至该日累计登记数"),
@@ -427,6 +430,8 @@ TABLE_MEANINGS: dict[tuple[str, str], tuple[str, str, str]] = {
     ("mart_registration_sectors", "rules"): ("varchar[]", "Every rule that fired for the sector, sorted", "该行业触发的全部规则（已排序）"),
     ("central_enterprises", "source_url"): ("varchar", "Where the list was published", "名录发布网址"),
     ("sector_rules", "note"): ("varchar", "Why the rule is there", "规则说明"),
+    ("summary.csv", "as_of_date"): ("date", "For the rows comparing the lists with the official totals: the official date (each one in the period, else the latest before its end); empty for the KPIs", "与官方总数对照的行：官方日期（期内各日期；期内没有时为期末前最近一次）；指标行为空"),
+    ("summary.csv", "registry"): ("varchar", "For the rows comparing the lists with the official totals: the list compared; empty for the KPIs", "与官方总数对照的行：所对照的清单；指标行为空"),
     ("provider_aliases", "country"): ("varchar", "ISO 3166-1 alpha-2 country of the headquarters", "总部所在国家（ISO 两位代码）"),
 }  # fmt: skip
 _TABLE_ENTITY = {e.stg_table: e.name for e in ENTITIES.values()} | {

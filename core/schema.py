@@ -19,7 +19,8 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
     "mart_registrations": (
         "registration_id", "registry", "registries", "kind", "service_name", "latest_service_name",
         "provider_name", "provider_role", "jurisdiction_code", "category", "filed_date", "filed_date_note",
-        "batch", "status", "cancelled_date", "cancelled_date_basis", "cancellation_notice", "remarks", "source_file",
+        "batch", "first_published_date",
+        "status", "cancelled_date", "cancelled_date_basis", "cancellation_notice", "remarks", "source_file",
         "jurisdiction_name",
         "jurisdiction_name_en",
     ),
@@ -160,6 +161,12 @@ REGISTRATIONS_ENTITY = Entity(
         Column("filed_date", "date", True, "date filed or registered"),
         Column("filed_date_note", "varchar", False, "note after the date, e.g. `补登`"),
         Column("batch", "varchar", False, "publication batch"),
+        Column(
+            "published_date",
+            "date",
+            False,
+            "publication date of the notice that published the batch, when known (a fetched notice's date)",
+        ),
         Column("status", "varchar", True, "`active` (default) or `cancelled` (default when `cancelled_date` is given)"),
         Column("cancelled_date", "date", False, "when it was cancelled"),
         Column("remarks", "varchar", False, "备注: renames, cancellations"),

@@ -20,12 +20,13 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 
 from core.connection import connect, data_version, db_path
@@ -33,7 +34,7 @@ from core.dictionary import COLUMNS_CSV_FIELDS, columns_rows
 from core.schema import INCIDENT_CATEGORIES, OWNERSHIP_TYPES
 from dashboard import queries
 from dashboard.export import write_csv_batches
-from dashboard.filters import Filters, current_date, month_bounds, quarter_bounds
+from dashboard.filters import EPOCH, Filters, current_date, month_bounds, quarter_bounds
 from dashboard.i18n import translator
 from dashboard.kpis import kpi_label, overview_kpis
 
@@ -64,6 +65,17 @@ SUMMARY_COLUMNS = (
     "change",
     "change_pct",
     "n",
+    "as_of_date",  # the official-totals rows: the official date and list they compare at
+    "registry",
+)
+# The summary's comparison with the official totals: (kpi, official_totals.csv column of its value).
+OFFICIAL_SUMMARY = (
+    ("official_filed", "official_filed_count"),
+    ("listed_filed", "filed_count"),
+    ("filed_difference", "filed_difference"),
+    ("official_registered", "official_registered_count"),
+    ("listed_registered", "registered_count"),
+    ("registered_difference", "registered_difference"),
 )
 MANIFEST_COLUMNS = ("section", "name", "value")
 ARROW_TYPES = {"string": "varchar", "double": "double", "int64": "bigint"}  # summary and manifest types
@@ -357,12 +369,44 @@ def _summary_table(filters: Filters, path: Path) -> pa.Table:
         }
         for k in overview_kpis(filters, path)
     ]
+    official = _official_comparison(filters, path)
+    for record in official.to_dict("records"):
+        for key, column in OFFICIAL_SUMMARY:
+            value = record[column]
+            rows.append(
+                {
+                    "kpi": key,
+                    "label_en": en(f"summary.{key}"),
+                    "label_zh": zh(f"summary.{key}"),
+                    "value_column": column,
+                    "value": None if pd.isna(value) else float(value),
+                    "as_of_date": record["as_of_date"],
+                    "registry": record["registry"],
+                }
+            )
     schema = pa.schema(
         [(c, pa.string()) for c in SUMMARY_COLUMNS[:4]]
         + [(c, pa.float64()) for c in SUMMARY_COLUMNS[4:8]]
-        + [("n", pa.int64())]
+        + [("n", pa.int64()), ("as_of_date", pa.date32()), ("registry", pa.string())]
     )
     return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _official_comparison(filters: Filters, path: Path) -> pd.DataFrame:
+    """The lists against the official totals for the briefing's summary: per list, each official
+    date within the period, or, when the period holds none, the latest one before its end (a
+    quarter between two announcements still says where the lists stood at the last one)."""
+    end = filters.end or filters.today
+    upto = queries.official_totals_reconciliation(replace(filters, period="custom", start=EPOCH, end=end), path)
+    if upto.empty:
+        return upto
+    dates = pd.to_datetime(upto["as_of_date"]).dt.date
+    start = filters.start or EPOCH
+    within = dates >= start
+    latest = dates == dates.groupby(upto["registry"]).transform("max")
+    has_within = within.groupby(upto["registry"]).transform("any")
+    chosen = upto[within | (~has_within & latest)]
+    return chosen.assign(as_of_date=pd.to_datetime(chosen["as_of_date"]).dt.date)
 
 
 def _manifest_rows(

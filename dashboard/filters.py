@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
+from core.schema import KINDS, SEVERITIES
+
 # Earliest date any period can start; registrations start in 2015 (core.schema), incidents 1980.
 EPOCH = date(1980, 1, 1)
 DEFAULT_PERIOD = "12m"
@@ -38,8 +40,17 @@ def current_date() -> date:
     return datetime.now(UTC).date()
 
 
+# A drill-down's segment (dashboard/drill.py): the one value of a chart's own dimension that a
+# clicked bar or stacked part counts, beside `show`. URL key -> what it matches: a registration's
+# category, provider role, the list that speaks for it (mart_registrations.registry, the list a
+# stacked bar is split by) and kind; an incident's severity and source. Like `show`, only the
+# Explorer reads it (_registration_segment, _incident_show). NOT_STATED stands for a value the
+# source leaves empty (the bar labelled "not stated").
+SEGMENT_KEYS = ("rcat", "role", "list", "kind", "sev", "src")
+NOT_STATED = "-"
+_SEGMENT_VALUE = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
 # URL keys, one per filter. Short, because people paste these links into chats and mail.
-URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat", "sector", "own", "show")
+URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat", "sector", "own", "show", *SEGMENT_KEYS)
 # Drill-down (`show`): which records a KPI counted, for the Explorer to list exactly those.
 # active / new / cancelled registrations (at the period end, filed in it, cancelled in it);
 # incident / enforcement records in the period; penalty-<CCY> actions with a penalty in CCY;
@@ -65,6 +76,7 @@ class Filters:
     show: str = ""  # drill-down: the records a KPI counted (_SHOW); only the Explorer reads it
     sectors: tuple[str, ...] = ()  # registration sectors (mart_registration_sectors)
     ownership: tuple[str, ...] = ()  # provider ownership types (mart_provider_ownership)
+    segment: tuple[tuple[str, str], ...] = ()  # drill-down: (SEGMENT_KEYS key, value), sorted
     lang: str = "en"
     today: date = field(default_factory=current_date, compare=False)
 
@@ -88,7 +100,13 @@ class Filters:
             "provider_exact": provider.startswith("="),
             "sectors": list(self.sectors),
             "ownership": list(self.ownership),
+            **self.segment_params(),
         }
+
+    def segment_params(self) -> dict[str, str]:
+        """`seg_<key>` for every SEGMENT_KEYS key: the segment's value, '' when not set."""
+        given = dict(self.segment)
+        return {f"seg_{key}": given.get(key, "") for key in SEGMENT_KEYS}
 
     def previous(self) -> Filters | None:
         """The period of equal length just before this one; None when the period is open.
@@ -122,6 +140,7 @@ class Filters:
             self.show,
             self.sectors,
             self.ownership,
+            self.segment,
             self.lang,
             self.today,
         )
@@ -279,6 +298,16 @@ def parse_query_params(
         notices.append(("show", show[:20]))
         show = ""
 
+    segment: list[tuple[str, str]] = []
+    for key in SEGMENT_KEYS:
+        value = (first(key) or "").strip()
+        if not value:
+            continue
+        if _SEGMENT_VALUE.match(value) and _known_segment(key, value, known_registries):
+            segment.append((key, value))
+        else:
+            notices.append((key, value[:20]))
+
     provider = (first("q") or "").strip()
     if len(provider) > MAX_PROVIDER_QUERY:
         notices.append(("q", provider[:20] + "…"))
@@ -295,6 +324,7 @@ def parse_query_params(
         show=show,
         sectors=sectors,
         ownership=ownership,
+        segment=tuple(sorted(segment)),
         lang=lang,
         today=today,
     )
@@ -325,4 +355,21 @@ def to_query_params(f: Filters) -> dict[str, str]:
         qp["sector"] = ",".join(f.sectors)
     if f.ownership:
         qp["own"] = ",".join(f.ownership)
+    for key, value in f.segment:
+        qp[key] = value
     return qp
+
+
+def _known_segment(key: str, value: str, known_registries: Iterable[str] | None) -> bool:
+    """A segment value from a URL: a declared value where the vocabulary is fixed, a known list;
+    categories, roles and sources are names from the sources (any short text; SQL gets it as a
+    parameter)."""
+    if key == "kind":
+        return value in KINDS
+    if key == "sev":
+        return value in SEVERITIES
+    if key == "list":
+        return bool(_CODE.match(value)) and (known_registries is None or value in set(known_registries))
+    if key == "src":
+        return bool(_CODE.match(value))
+    return True

@@ -133,7 +133,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "点击图中任一标记，即可获得浏览页中该标记所统计记录的链接。",
     ),
     "drill_filed_month": ("filed in {month}", "{month} 提交"),
-    "drill_filed_month_all": ("filed in {month}, all lists", "{month} 提交（全部名单）"),
     "drill_active_on": ("active on {day}", "{day} 有效"),
     "drill_record_month": ("Records of the month (dated at least to the month)", "该月记录（日期至少精确到月）"),
     "drill_incident_month": ("Incidents of the month (dated at least to the month)", "该月事件（日期至少精确到月）"),
@@ -209,6 +208,25 @@ TEXT: dict[str, tuple[str, str]] = {
         "差额可能来自在之后批次中补充公布的条目（常注明“补登”）、公告前已注销的编号、重复列出或列在清单另一部分的编号，"
         "或官方统计口径日期与清单不同。",
     ),
+    # The briefing's summary.csv: the lists against the official totals (dashboard/briefing.py).
+    "summary.official_filed": (
+        "Filings the regulator announced (cumulative, as of as_of_date)",
+        "监管机构公布的累计备案数（截至 as_of_date）",
+    ),
+    "summary.listed_filed": (
+        "Unique filings in the batches published by as_of_date",
+        "截至 as_of_date 已公布批次中去重后的备案数",
+    ),
+    "summary.filed_difference": ("Filings: lists − announced", "备案数：清单 − 官方"),
+    "summary.official_registered": (
+        "Registrations the regulator announced (cumulative, as of as_of_date)",
+        "监管机构公布的累计登记数（截至 as_of_date）",
+    ),
+    "summary.listed_registered": (
+        "Unique registrations in the batches published by as_of_date",
+        "截至 as_of_date 已公布批次中去重后的登记数",
+    ),
+    "summary.registered_difference": ("Registrations: lists − announced", "登记数：清单 − 官方"),
     "official_none": (
         'No official totals in this period. Load them as a source with entity = "official_totals".',
         '该时间段没有官方总数。可将其作为 entity = "official_totals" 的数据源加载。',

@@ -23,7 +23,7 @@ from dashboard.filters import (
     to_query_params,
 )
 
-K_LANG, K_PERIOD, K_FROM, K_TO, K_JUR, K_REG, K_Q, K_CAT, K_SHOW, K_SECTOR, K_OWN = (
+K_LANG, K_PERIOD, K_FROM, K_TO, K_JUR, K_REG, K_Q, K_CAT, K_SHOW, K_SECTOR, K_OWN, K_SEGMENT = (
     "f_lang",
     "f_period",
     "f_from",
@@ -35,6 +35,7 @@ K_LANG, K_PERIOD, K_FROM, K_TO, K_JUR, K_REG, K_Q, K_CAT, K_SHOW, K_SECTOR, K_OW
     "f_show",
     "f_sector",
     "f_own",
+    "f_segment",
 )
 _WRITTEN = "_url_written"
 _SYNCED = "_url_synced"
@@ -57,6 +58,7 @@ def _load_widgets(f: Filters) -> None:
     ss[K_SHOW] = f.show
     ss[K_SECTOR] = list(f.sectors)
     ss[K_OWN] = list(f.ownership)
+    ss[K_SEGMENT] = f.segment
 
 
 def apply_url(
@@ -137,6 +139,7 @@ def current_filters() -> Filters:
         show=ss.get(K_SHOW) or "",
         sectors=tuple(sorted(ss.get(K_SECTOR, []))),
         ownership=tuple(sorted(ss.get(K_OWN, []))),
+        segment=tuple(ss.get(K_SEGMENT) or ()),
         lang=ss.get(K_LANG, "en"),
     )
     period = ss.get(K_PERIOD, DEFAULT_PERIOD)

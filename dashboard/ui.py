@@ -364,7 +364,7 @@ def records_link(show: str, t: Callable[..., str]) -> None:
     st.page_link(
         BY_KEY["explorer"].file,
         label=t("open_records"),
-        query_params=to_query_params(replace(state.filters(), show=show)),
+        query_params=to_query_params(replace(state.filters(), show=show, segment=())),
         icon=":material/table_rows:",
     )
 
@@ -372,7 +372,7 @@ def records_link(show: str, t: Callable[..., str]) -> None:
 def _link_params() -> dict[str, str]:
     from dashboard.filters import to_query_params
 
-    return to_query_params(replace(state.filters(), show=""))
+    return to_query_params(replace(state.filters(), show="", segment=()))
 
 
 def imprecise_dates_note(counts: pd.DataFrame, t: Callable[..., str], *, penalties: bool = False) -> None:

@@ -170,6 +170,20 @@ def archive_titles(path: Path) -> list[str]:
     return [data["title"]] if isinstance(data, dict) and data.get("title") else []
 
 
+def archive_published(path: Path) -> str | None:
+    """The publication date (YYYY-MM-DD) the manifest beside an archived file records (a
+    notice's date), or None: a file that is not from the archive, or a notice without one."""
+    manifest = Path(str(path) + ".json")
+    if not manifest.is_file() or "files" not in Path(path).parts:
+        return None
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    published = data.get("published") if isinstance(data, dict) else None
+    return published if isinstance(published, str) and published.strip() else None
+
+
 def last_fetch(archive: Archive, source: str) -> dict | None:
     """The last fetch run of `source` in the archive, as `python -m etl status` shows it."""
     runs = archive.runs(source)

@@ -274,8 +274,20 @@ def links_in_page(page_html: str, page_url: str, spec: FetchSpec) -> list[Attach
             continue
         key = title or url
         if key not in found:
-            found[key] = Attachment(key, url, page_url, title or None, spec.referer or page_url)
+            found[key] = Attachment(
+                key, url, page_url, title or None, spec.referer or page_url, published_of_page(page_url)
+            )
     return list(found.values())
+
+
+_PAGE_DATE = re.compile(r"/(20\d{2})-(\d{2})/(\d{2})/[^/]*$")
+
+
+def published_of_page(page_url: str) -> str | None:
+    """The publication date a CAC notice page's address holds (`/2024-04/02/c_….htm` is a page
+    published on 2024-04-02), else None."""
+    match = _PAGE_DATE.search(urllib.parse.urlsplit(page_url).path)
+    return "-".join(match.groups()) if match else None
 
 
 def notices_in_list(body: bytes, list_url: str, spec: FetchSpec) -> list[Attachment]:

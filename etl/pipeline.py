@@ -26,7 +26,7 @@ from core.schema import ENTITIES
 from etl import __version__, incremental, publish
 from etl.adapters import ADAPTERS
 from etl.adapters.base import Context
-from etl.archive import archive_titles
+from etl.archive import archive_published, archive_titles
 from etl.config import Config, Source
 from etl.errors import ConfigError, EnvironmentFailure, EtlError, SourceError, environment_cause
 from etl.jurisdictions import reference_rows
@@ -290,6 +290,7 @@ def load_source(
             )
             # Batch rule (issue 11): the title in the document first, then the download's attachment title.
             raw.preamble.extend(archive_titles(path))
+            raw.published = archive_published(path)  # the notice's date, a field apart from the batch
         say(f"  read {raw.rows + len(raw.rejects):,} rows in {time.perf_counter() - t0:.1f} s; validating")
         t0 = time.perf_counter()
         headers = raw.headers

@@ -69,6 +69,8 @@ class RawTable:
     encoding: str | None = None
     # Text of the lines above the header (a title such as 生成式人工智能服务已备案信息（2025年12月）).
     preamble: list[str] = field(default_factory=list)
+    # The publication date of the notice the file came from (its archive manifest), when known.
+    published: str | None = None
 
 
 def keep_raw(data: bytes | str, total: int | None = None, digest: str | None = None) -> str:

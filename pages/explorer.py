@@ -6,6 +6,7 @@ import streamlit as st
 from core.connection import WarehouseMissing
 from dashboard import queries, state, ui
 from dashboard.cache import cached
+from dashboard.filters import NOT_STATED, SEGMENT_KEYS
 from dashboard.i18n import vocab
 
 f, t = ui.context()
@@ -64,24 +65,39 @@ SHOW_LABEL = {
 }
 
 
+# A chart part's own dimension (Filters.segment): the vocabulary that labels its value.
+SEGMENT_VOCAB = {"rcat": "category_cac", "role": "role", "list": "registry", "kind": "kind", "sev": "severity"}
+
+
 def _clear_show() -> None:
     st.session_state[state.K_SHOW] = ""
+    st.session_state[state.K_SEGMENT] = ()
+
+
+def _segment_label(key: str, value: str) -> str:
+    shown = None if value == NOT_STATED else value
+    return vocab(SEGMENT_VOCAB[key], shown, f.lang) if key in SEGMENT_VOCAB else str(value)
 
 
 def drilldown_note() -> None:
-    """A link from a KPI card lists exactly the records it counted (URL `show`): say so, open the
-    right tab once, and offer the way back to every record."""
-    if not f.show:
+    """A link from a KPI card or a chart mark lists exactly the records it counted (URL `show`,
+    and a stacked part's own value): say so, open the right tab once, and offer the way back to
+    every record."""
+    if not f.show and not f.segment:
         st.session_state.pop("_exp_show", None)
         return
-    if st.session_state.get("_exp_show") != f.show:
+    if f.show and st.session_state.get("_exp_show") != f.show:
         st.session_state["exp_tab"] = SHOW_TAB.get(f.show, "incidents")
         st.session_state["_exp_show"] = f.show
     if f.show.startswith("penalty-"):
         what = t("kpi_penalties_in", currency=f.show.removeprefix("penalty-"))
-    else:
+    elif f.show:
         what = t(SHOW_LABEL[f.show])
-    st.info(t("drilldown_active", what=what))
+    else:
+        what = ""
+    parts = [_segment_label(k, v) for k, v in sorted(f.segment, key=lambda kv: SEGMENT_KEYS.index(kv[0]))]
+    what = " · ".join(p for p in [what, *parts] if p)
+    st.info(t("drilldown_active", what=ui.md_escape(what)))
     st.button(t("drilldown_clear"), key="exp_show_clear", on_click=_clear_show)
 
 

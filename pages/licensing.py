@@ -6,6 +6,7 @@ import streamlit as st
 from core.connection import WarehouseMissing
 from dashboard import charts, drill, queries, state, ui
 from dashboard.cache import cached
+from dashboard.filters import NOT_STATED
 from dashboard.formatting import format_value
 from dashboard.i18n import vocab
 
@@ -42,11 +43,49 @@ def _active_in(frame: pd.DataFrame, custom: list) -> tuple | None:
 
 
 def _filed_in(frame: pd.DataFrame, custom: list) -> tuple | None:
-    month = pd.Timestamp(custom[0])
-    if not (frame["month_date"] == month).any():
+    """A part of a month's bar: the month's filings of one list and kind (the stacked series)."""
+    month, registry, kind = pd.Timestamp(custom[0]), custom[1], custom[2]
+    rows = frame[(frame["month_date"] == month) & (frame["registry"] == registry) & (frame["kind"] == kind)]
+    if rows.empty:
         return None  # a mark remembered from before the filters changed
-    n = _value(frame, "month_date", month, "filing_count")
-    return drill.filed_in_month(f, month), n, t("drill_filed_month_all", month=f"{month:%Y-%m}")
+    what = f"{month:%Y-%m} · {rows['series'].iloc[0]}"
+    return drill.filed_in_month(f, month, registry, kind), int(rows["filing_count"].sum()), what
+
+
+def _filed_in_sector_month(frame: pd.DataFrame, custom: list) -> tuple | None:
+    month, sector = pd.Timestamp(custom[0]), custom[1]
+    rows = frame[(frame["month_date"] == month) & (frame["sector"] == sector)]
+    if rows.empty:
+        return None
+    what = f"{month:%Y-%m} · {rows['sector_label'].iloc[0]}"
+    return drill.filed_in_sector_month(f, month, sector), int(rows["filing_count"].sum()), what
+
+
+def _by_list(categories: pd.DataFrame, column: str, vocabulary: str, label: str) -> pd.DataFrame:
+    """Filings by category (or provider role) and the list that speaks for each number, one row
+    per stacked part; `mark` numbers the parts, so a click hands back a number, never a name
+    from a source."""
+    parts = (
+        categories.assign(**{column: categories[column].fillna(NOT_STATED)})
+        .groupby([column, "registry"], as_index=False)["filing_count"]
+        .sum()
+        .sort_values(["filing_count", column, "registry"], ascending=[False, True, True], ignore_index=True)
+    )
+    return parts.assign(
+        **{label: [vocab(vocabulary, None if v == NOT_STATED else v, f.lang) for v in parts[column]]},
+        registry_label=[vocab("registry", r, f.lang) for r in parts["registry"]],
+        mark=range(len(parts)),
+    )
+
+
+def _filed_in_part(parts: pd.DataFrame, column: str, label: str, custom: list) -> tuple | None:
+    """A stacked part of the category or role bars: exactly that category (or role) and list."""
+    rows = parts[parts["mark"] == custom[0]]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    link = drill.filed_in_category if column == "category" else drill.filed_by_role
+    return link(f, row[column], row["registry"]), int(row["filing_count"]), f"{row[label]} · {row['registry_label']}"
 
 
 def _active_at(frame: pd.DataFrame, custom: list) -> tuple | None:
@@ -112,11 +151,13 @@ def _sectors_section() -> None:
                 color="sector_label",
                 title=t("sectors_by_month_title"),
                 lang=f.lang,
+                custom=["month_date", "sector"],
             ),
             key="lic_sector_month",
             t=t,
             empty_key="no_registrations",
             file_stem="filings_by_sector_month",
+            records=lambda custom: _filed_in_sector_month(by_month, custom),
         )
     with right:
         ui.chart_or_empty(
@@ -267,7 +308,7 @@ try:
             color="series",
             title=t("filings_by_month_title"),
             lang=f.lang,
-            custom=["month_date"],
+            custom=["month_date", "registry", "kind"],
         ),
         key="lic_filings",
         t=t,
@@ -298,56 +339,37 @@ try:
     categories = cached(queries.registrations_by_category, f)
     if not categories.empty:
         left, right = st.columns(2)
-        with left:
-            by_category = (
-                categories.assign(
-                    category_label=[vocab("category_cac", c, f.lang) for c in categories["category"]],
-                    registry_label=[vocab("registry", r, f.lang) for r in categories["registry"]],
+        for column, (field, vocabulary, label, key, stem) in zip(
+            (left, right),
+            (
+                ("category", "category_cac", "category_label", "lic_category", "filings_by_category"),
+                ("provider_role", "role", "role_label", "lic_role", "filings_by_role"),
+            ),
+            strict=True,
+        ):
+            parts = _by_list(categories, field, vocabulary, label)
+            with column:
+                ui.chart_or_empty(
+                    parts,
+                    lambda df, label=label, key=key: charts.bar_chart(
+                        df,
+                        x="filing_count",
+                        y=label,
+                        color="registry_label",
+                        orientation="h",
+                        title=t("category_title" if key == "lic_category" else "role_title"),
+                        lang=f.lang,
+                        custom=["mark"],
+                    ),
+                    key=key,
+                    t=t,
+                    empty_key=None,
+                    file_stem=stem,
+                    data=parts[[label, "registry_label", "filing_count"]],
+                    records=lambda custom, parts=parts, field=field, label=label: _filed_in_part(
+                        parts, field, label, custom
+                    ),
                 )
-                .groupby(["category_label", "registry_label"], as_index=False)["filing_count"]
-                .sum()
-            )
-            ui.chart_or_empty(
-                by_category.sort_values("filing_count", ascending=False),
-                lambda df: charts.bar_chart(
-                    df,
-                    x="filing_count",
-                    y="category_label",
-                    color="registry_label",
-                    orientation="h",
-                    title=t("category_title"),
-                    lang=f.lang,
-                ),
-                key="lic_category",
-                t=t,
-                empty_key=None,
-                file_stem="filings_by_category",
-            )
-        with right:
-            by_role = (
-                categories.assign(
-                    role_label=[vocab("role", r, f.lang) for r in categories["provider_role"]],
-                    registry_label=[vocab("registry", r, f.lang) for r in categories["registry"]],
-                )
-                .groupby(["role_label", "registry_label"], as_index=False)["filing_count"]
-                .sum()
-            )
-            ui.chart_or_empty(
-                by_role.sort_values("filing_count", ascending=False),
-                lambda df: charts.bar_chart(
-                    df,
-                    x="filing_count",
-                    y="role_label",
-                    color="registry_label",
-                    orientation="h",
-                    title=t("role_title"),
-                    lang=f.lang,
-                ),
-                key="lic_role",
-                t=t,
-                empty_key=None,
-                file_stem="filings_by_role",
-            )
 
     _sectors_section()
     _ownership_section()

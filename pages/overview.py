@@ -28,6 +28,17 @@ def _filed_in_month(monthly: pd.DataFrame, custom: list) -> tuple | None:
     return drill.filed_in_month(f, month), n, t("drill_filed_month", month=f"{month:%Y-%m}")
 
 
+def _incidents_in_month(monthly: pd.DataFrame, custom: list) -> tuple | None:
+    """A stacked part's records: the month's incidents or enforcement actions (dated at least
+    to the month, as the chart draws them)."""
+    record_type, month = custom[0], pd.Timestamp(custom[1])
+    rows = monthly[(monthly["month_date"] == month) & (monthly["record_type_value"] == record_type)]
+    if rows.empty:
+        return None
+    what = f"{month:%Y-%m} · {rows['record_type'].iloc[0]}"
+    return drill.incidents_in_month(f, month, record_type), int(rows["record_count"].sum()), what
+
+
 try:
     rows = cached(kpis.overview_kpis, f)
     days = (f.end - f.start).days + 1 if f.start and f.end else None
@@ -68,6 +79,7 @@ try:
     with middle:
         incidents = cached(queries.incidents_by_month, f, "category")
         monthly = incidents.groupby(["month_date", "record_type"], as_index=False)["record_count"].sum()
+        monthly["record_type_value"] = monthly["record_type"]
         monthly["record_type"] = [t(f"record_type.{v}") for v in monthly["record_type"]]
         ui.chart_or_empty(
             monthly,
@@ -78,6 +90,7 @@ try:
                 color="record_type",
                 title=t("trend_incidents"),
                 lang=f.lang,
+                custom=["record_type_value", "month_date"],
                 height=300,
             ),
             key="ov_incidents",
@@ -85,6 +98,8 @@ try:
             empty_key="no_incidents",
             file_stem="incidents_by_month",
             attribution=attribution,
+            data=monthly.drop(columns="record_type_value"),
+            records=lambda custom, monthly=monthly: _incidents_in_month(monthly, custom),
         )
         ui.imprecise_dates_note(cached(queries.incidents_month_unknown, f), t)
     with right:

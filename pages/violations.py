@@ -22,21 +22,24 @@ def _pick_category() -> None:
 
 
 def _month_records(monthly: pd.DataFrame, breakdown: str, shown: str, custom: list) -> tuple | None:
-    """A bar's records: the month's records of the shown type (dated at least to the month), of
-    the bar's category when broken down by category, else of every group of that month."""
+    """A stacked part's records: the month's records of the shown type (dated at least to the
+    month) and of the part's category, severity or source; a part with no category (the
+    source gives none) opens every record of the month."""
     group, month = custom[0], pd.Timestamp(custom[1])
     rows = monthly[monthly["month_date"] == month]
     if rows.empty:
         return None  # a mark remembered from before the filters changed
     what = f"{month:%Y-%m}"
-    category = None
-    if breakdown == "category" and isinstance(group, str) and group:
-        category = group
+    if isinstance(group, str) and group:
         rows = rows[rows["group_value"] == group]
         if rows.empty:
             return None
-        what += " · " + vocab("category", group, f.lang)
-    return drill.incidents_in_month(f, month, shown, category), int(rows["record_count"].sum()), what
+        what += " · " + str(rows["group_label"].iloc[0])
+        part = {"category": {"category": group}, "severity": {"severity": group}, "source": {"source": group}}
+        linked = drill.incidents_in_month(f, month, shown, **part[breakdown])
+    else:
+        linked = drill.incidents_in_month(f, month, shown)
+    return linked, int(rows["record_count"].sum()), what
 
 
 try:

@@ -79,8 +79,24 @@ def test_a_title_less_csv_takes_the_archive_manifest_title(real_data, tmp_path):
     folder = tmp_path / "raw" / "files" / "cac_genai"
     folder.mkdir(parents=True)
     path = _csv_without_title(batch, folder / "genai_2024-09.csv")
-    Path(str(path) + ".json").write_text(json.dumps({"title": batch["title"]}, ensure_ascii=False), encoding="utf-8")
+    manifest = {"title": batch["title"], "published": "2024-09-03"}
+    Path(str(path) + ".json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     assert set(_load(tmp_path, path)) == {PERIOD}
+    # The notice's publication date is a field of its own: the batch stays the title's month.
+    assert query(tmp_path / "w.duckdb", "select distinct batch, published_date::varchar from stg_registrations") == [
+        (PERIOD, "2024-09-03")
+    ]
+    published = query(tmp_path / "w.duckdb", "select distinct first_published_date::varchar from mart_registrations")
+    assert published == [("2024-09-03",)]
+
+
+def test_a_plain_file_has_no_publication_date(real_data, tmp_path):
+    batch = _batch(real_data)
+    path = fx.write_xlsx(batch, tmp_path / "genai_2024-09.xlsx")  # a title row, but no notice
+    assert set(_load(tmp_path, path)) == {PERIOD}
+    db = tmp_path / "w.duckdb"
+    assert query(db, "select count(*) from stg_registrations where published_date is not null") == [(0,)]
+    assert query(db, "select count(*) from mart_registrations where first_published_date is not null") == [(0,)]
 
 
 def test_without_any_title_the_file_name_and_the_option_decide(real_data, tmp_path):

@@ -6,6 +6,10 @@ consent declarations, loaded by the real ETL. The expected files in golden_2026-
 written by hand from those inputs: for 2026-Q2 (previous period 2026-Q1) the new filings are
 BingAI (04-10) and WuMoXing (06-01), DingApp is cancelled on 05-20, incidents X1, X2 and X5 fall
 in the period (X3 and X4 in the previous one), and coverage is (1000 + 500) / (1000 + 1000).
+Official totals (inputs/official_totals.csv) at 2026-04-30 and 2026-06-30 are in the period: the
+batches published by then (a batch's latest entry no later than the date) hold 3 filings and 1
+registration (DingApp, 2024-05; its cancellation is not subtracted), then 4 and 1, against 3 / 1
+and 5 / 2 announced, so summary.csv and official_totals.csv show differences 0 / 0 and -1 / -1.
 """
 
 from __future__ import annotations
@@ -177,6 +181,24 @@ def test_a_period_without_rows_still_gives_every_file_with_headers(brief_db, tmp
         (GOLDEN / "incidents.csv").read_text(encoding="utf-8").split("\n")[0].split(",")
     ]
     assert len(rows(files["summary.csv"])) == 8
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        # inputs/official_totals.csv announces 2026-03-31, 2026-04-30 and 2026-06-30.
+        ("2026-Q1", {("2026-03-31", "listed_filed"): "2", ("2026-03-31", "official_filed"): "2"}),
+        # No announcement in Q3: the latest before its end, 2026-06-30 (4 filings listed, 5 announced).
+        ("2026-Q3", {("2026-06-30", "listed_filed"): "4", ("2026-06-30", "official_filed"): "5"}),
+        ("2021-03", {}),  # before the first announcement: nothing to compare
+    ],
+)
+def test_the_summary_compares_the_official_dates_of_its_period(brief_db, tmp_path, period, expected):
+    result = brief(brief_db, tmp_path, "--period", period)
+    assert result.returncode == 0, result.stderr
+    summary = rows(entries(Path(result.stdout.strip()))["summary.csv"])
+    got = {(r[9], r[0]): r[4] for r in summary[1:] if r[9] and r[0] in ("listed_filed", "official_filed")}
+    assert got == expected
 
 
 @pytest.mark.parametrize(

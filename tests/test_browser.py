@@ -170,6 +170,26 @@ def test_a_clicked_province_opens_exactly_its_records_in_the_explorer(browser, s
     context.close()
 
 
+def test_a_clicked_category_bar_opens_exactly_its_part_in_the_explorer(browser, server):
+    # The category bars are stacked by list: a click opens that category on that list (rcat, list).
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = _open(context, f"{server}/licensing?period=all")
+    chart = page.locator(".js-plotly-plot", has_text=t("category_title"))
+    chart.scroll_into_view_if_needed()
+    chart.locator(".barlayer .point").first.click(force=True)
+    link = page.get_by_role("link", name=re.compile(r"^Open the [\d,]+ records of"))
+    link.first.wait_for(timeout=30_000)
+    n = int(re.search(r"Open the ([\d,]+) records", link.first.inner_text()).group(1).replace(",", ""))
+    assert n > 0
+    link.first.click()
+    page.wait_for_url(re.compile(r"/explorer\?.*rcat=.*"), timeout=20_000)
+    assert "list=" in page.url and "show=new" in page.url
+    rows = page.get_by_text(re.compile(r"· [\d,]+ rows"))
+    rows.first.wait_for(timeout=30_000)
+    assert int(re.search(r"· ([\d,]+) rows", rows.first.inner_text()).group(1).replace(",", "")) == n
+    context.close()
+
+
 def test_csv_download_has_bom(browser, server):
     context = browser.new_context(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
     page = _open(context, f"{server}/licensing?lang=zh")

@@ -5,12 +5,13 @@ value, on the sample and on the real lists."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from dashboard import drill, queries
-from dashboard.filters import Filters, parse_query_params, to_query_params
+from dashboard.filters import NOT_STATED, Filters, parse_query_params, to_query_params
 from tests.conftest import FIXTURES, run_cli
 
 pytest_plugins = ["conftest_dashboard"]
@@ -36,7 +37,7 @@ def _count(linked: Filters, db) -> int:
     """The Explorer's row count for the link: its URL parsed back as the Explorer parses it."""
     url = to_query_params(linked)
     parsed = parse_query_params(url, today=TODAY).filters
-    assert parsed.show == linked.show
+    assert (parsed.show, parsed.segment) == (linked.show, linked.segment)
     return queries.search_count(drill.explorer_tab(parsed.show), parsed, "", db)
 
 
@@ -46,6 +47,20 @@ def _marks(f: Filters, db) -> list[tuple[str, Filters, int]]:
     filings = queries.filings_by_month(f, db)
     for month, n in filings.groupby("month_date")["filing_count"].sum().items():
         out.append((f"filed {month}", drill.filed_in_month(f, month), int(n)))
+    # Each stacked part of a month's bar (Licensing: one list and kind).
+    for row in filings.itertuples():
+        linked = drill.filed_in_month(f, row.month_date, row.registry, row.kind)
+        out.append((f"filed {row.month_date} {row.registry} {row.kind}", linked, int(row.filing_count)))
+    for row in queries.filings_by_sector_month(f, db).itertuples():
+        linked = drill.filed_in_sector_month(f, row.month_date, row.sector)
+        out.append((f"filed {row.month_date} {row.sector}", linked, int(row.filing_count)))
+    # Category and provider-role bars, split by the list that speaks for each number: one part
+    # each (a missing category or role is its own "not stated" bar).
+    categories = queries.registrations_by_category(f, db)
+    for column, link in (("category", drill.filed_in_category), ("provider_role", drill.filed_by_role)):
+        parts = categories.assign(**{column: categories[column].fillna(NOT_STATED)})
+        for (value, registry), n in parts.groupby([column, "registry"])["filing_count"].sum().items():
+            out.append((f"{column} {value} {registry}", link(f, value, registry), int(n)))
     for row in queries.active_registrations_by_month(f, db).itertuples():
         out.append((f"active {row.month_end_date}", drill.active_at(f, row.month_end_date), int(row.active_count)))
     for row in queries.registrations_by_jurisdiction(f, db).itertuples():
@@ -64,6 +79,14 @@ def _marks(f: Filters, db) -> list[tuple[str, Filters, int]]:
         for (month, category), n in part.groupby(["month_date", "group_value"])["record_count"].sum().items():
             linked = drill.incidents_in_month(f, month, shown, category)
             out.append((f"{shown} {month} {category}", linked, int(n)))
+    # Stacked by severity or by source: each part opens that severity's or source's records.
+    for breakdown in ("severity", "source"):
+        monthly = queries.incidents_by_month(f, breakdown, db)
+        for shown in ("both", "incident", "enforcement"):
+            part = monthly if shown == "both" else monthly[monthly["record_type"] == shown]
+            for (month, group), n in part.groupby(["month_date", "group_value"])["record_count"].sum().items():
+                linked = drill.incidents_in_month(f, month, shown, **{breakdown: group})
+                out.append((f"{shown} {month} {breakdown} {group}", linked, int(n)))
     return out
 
 
@@ -97,3 +120,33 @@ def test_a_month_link_is_cut_to_the_period():
         "cat": "privacy",
         "show": "enforcement-month",
     }
+
+
+def test_a_stacked_part_carries_its_own_dimension_in_the_url():
+    f = parse_query_params({"period": "2025"}, today=TODAY).filters
+    part = drill.filed_in_month(f, date(2025, 4, 1), "cac_genai", "registration")
+    assert to_query_params(part) == {
+        "period": "custom",
+        "from": "2025-04-01",
+        "to": "2025-04-30",
+        "show": "new",
+        "kind": "registration",
+        "list": "cac_genai",
+    }
+    bar = drill.filed_in_category(f, float("nan"), "cac_genai")  # the "not stated" bar
+    assert to_query_params(bar) == {"period": "2025", "show": "new", "rcat": NOT_STATED, "list": "cac_genai"}
+    severe = drill.incidents_in_month(f, date(2025, 4, 1), "incident", severity="high")
+    assert to_query_params(severe)["sev"] == "high"
+    # A part's link starts from the page's filters, never from a segment left from an earlier link.
+    assert drill.filed_in_month(replace(f, segment=(("sev", "high"),)), date(2025, 4, 1)).segment == ()
+    assert drill.active_in_jurisdiction(replace(f, segment=(("list", "cac_genai"),)), "CN-BJ").segment == ()
+
+
+def test_a_segment_in_the_url_is_checked_and_dropped_when_wrong():
+    parsed = parse_query_params(
+        {"rcat": "生成合成类", "role": "服务提供者", "list": "nope", "kind": "licence", "sev": "dire", "src": "a b"},
+        known_registries=["cac_genai"],
+        today=TODAY,
+    )
+    assert parsed.filters.segment == (("kind", "licence"), ("rcat", "生成合成类"), ("role", "服务提供者"))
+    assert sorted(key for key, _ in parsed.notices) == ["list", "sev", "src"]

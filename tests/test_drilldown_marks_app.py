@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from dashboard import drill, queries
-from dashboard.filters import parse_query_params
+from dashboard.filters import NOT_STATED, parse_query_params
 from tests.conftest import FIXTURES, run_cli
 
 pytest_plugins = ["conftest_dashboard"]
@@ -67,9 +67,27 @@ def test_licensing_marks_link_to_exactly_their_records(sample_db, use_db, open_p
     use_db(sample_db)
     at = open_page("licensing", VIEW)
     f = parse_query_params(VIEW, today=TODAY).filters
+    # A stacked part of a month's bar: that month's filings of one list and kind, not the month.
     filings = queries.filings_by_month(f, sample_db)
-    month = filings.groupby("month_date")["filing_count"].sum()
-    _check(at, "lic_filings", [_iso(month.index[-1])], int(month.iloc[-1]), sample_db)
+    last = filings[filings["month_date"] == filings["month_date"].max()]
+    assert len(last) > 1, "the test needs a month with two parts"
+    part = last.iloc[-1]
+    assert int(part.filing_count) < int(last["filing_count"].sum())
+    _check(at, "lic_filings", [_iso(part.month_date), part.registry, part.kind], int(part.filing_count), sample_db)
+    # Category and provider-role bars: the part numbered `mark` (largest first, as drawn).
+    categories = queries.registrations_by_category(f, sample_db)
+    for key, column in (("lic_category", "category"), ("lic_role", "provider_role")):
+        parts = (
+            categories.assign(**{column: categories[column].fillna(NOT_STATED)})
+            .groupby([column, "registry"], as_index=False)["filing_count"]
+            .sum()
+            .sort_values(["filing_count", column, "registry"], ascending=[False, True, True], ignore_index=True)
+        )
+        for mark in range(min(len(parts), 4)):
+            _check(at, key, [mark], int(parts["filing_count"].iloc[mark]), sample_db)
+    sector_part = queries.filings_by_sector_month(f, sample_db).iloc[-1]
+    custom = [_iso(sector_part.month_date), sector_part.sector]
+    _check(at, "lic_sector_month", custom, int(sector_part.filing_count), sample_db)
     active = queries.active_registrations_by_month(f, sample_db).iloc[5]
     _check(at, "lic_active", [_iso(active.month_end_date), 0, 0], int(active.active_count), sample_db)
     places = queries.registrations_by_jurisdiction(f, sample_db)
@@ -89,16 +107,25 @@ def test_overview_and_violations_month_bars_link_to_exactly_their_records(sample
     at = open_page("overview", view)
     month = queries.filings_by_month(f, sample_db).groupby("month_date")["filing_count"].sum()
     _check(at, "ov_filings", [_iso(month.index[3])], int(month.iloc[3]), sample_db)
+    incidents = queries.incidents_by_month(f, "category", sample_db)
+    kinds = incidents.groupby(["month_date", "record_type"], as_index=False)["record_count"].sum()
+    for row in kinds.tail(3).itertuples():
+        _check(at, "ov_incidents", [row.record_type, _iso(row.month_date)], int(row.record_count), sample_db)
 
     at = open_page("violations", view)
     monthly = queries.incidents_by_month(f, "category", sample_db)
     row = monthly.groupby(["month_date", "group_value"], as_index=False)["record_count"].sum().iloc[-1]
     _check(at, "vio_main", [row.group_value, _iso(row.month_date)], int(row.record_count), sample_db)
-    # Enforcement only, broken down by severity: the bar's month, every severity, enforcement only.
+    # Enforcement only, broken down by severity, then by source: a stacked part opens the month's
+    # enforcement actions of that severity (or source) only, not the whole month.
     at.segmented_control(key="vio_record_type").set_value("enforcement").run()
-    at.segmented_control(key="vio_breakdown").set_value("severity").run()
-    enforcement = monthly[monthly["record_type"] == "enforcement"].groupby("month_date")["record_count"].sum()
-    _check(at, "vio_main", ["high", _iso(enforcement.index[-1])], int(enforcement.iloc[-1]), sample_db)
+    for breakdown in ("severity", "source"):
+        at.segmented_control(key="vio_breakdown").set_value(breakdown).run()
+        parts = queries.incidents_by_month(f, breakdown, sample_db)
+        parts = parts[parts["record_type"] == "enforcement"]
+        month = parts[parts["month_date"] == parts.groupby("month_date")["record_count"].sum().idxmax()]
+        for row in month.itertuples():
+            _check(at, "vio_main", [row.group_value, _iso(row.month_date)], int(row.record_count), sample_db)
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +150,21 @@ def test_a_provider_whose_name_is_part_of_another_links_to_its_own_records_on_th
         _check(at, "lic_providers", [int(row.provider_rank)], int(row.active_count), real_db)
     place = queries.registrations_by_jurisdiction(f, real_db).iloc[0]
     _check(at, "lic_map", [place.jurisdiction_code, "x", 0], int(place.active_count), real_db)
+
+
+def test_the_explorer_names_a_stacked_part_and_show_all_clears_it(sample_db, use_db, open_page):
+    # A link to a category bar's part: the Explorer says which part, lists its rows, and "Show
+    # all records" drops the part with the drill-down.
+    use_db(sample_db)
+    url = {"period": "all", "show": "new", "rcat": NOT_STATED, "list": "cac_genai"}
+    at = open_page("explorer", url)
+    note = [i.value.replace("\\", "") for i in at.info if "Showing exactly" in i.value]  # markdown escapes
+    assert len(note) == 1 and "New filings in period · (not stated) · CAC generative-AI services" in note[0], note
+    f = parse_query_params(url, today=TODAY).filters
+    n = queries.search_count("registrations", f, "", sample_db)
+    everything = queries.search_count("registrations", parse_query_params({"period": "all"}).filters, "", sample_db)
+    assert 0 < n < everything
+    assert any(f"{n:,}" in c.value for c in at.caption), [c.value for c in at.caption]
+    at.button(key="exp_show_clear").click().run()
+    assert not [i.value for i in at.info if "Showing exactly" in i.value]
+    assert any(f"{everything:,}" in c.value for c in at.caption), [c.value for c in at.caption]

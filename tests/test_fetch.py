@@ -8,6 +8,7 @@ expected counts are those of the batches served, counted from the JSON.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,12 @@ def test_fetch_then_run_reads_only_the_archive(site, documents, tmp_path):
     )
     in_use = {str(p) for p in files}
     assert {r[0] for r in query(db, "select distinct source_file from mart_registrations")} == in_use
+    # The notice page's date (its address: /2024-04/02/…) is the rows' publication date, a field
+    # apart from the batch, which stays each attachment's title month.
+    assert query(db, "select batch, published_date, count(*) from stg_registrations group by all order by batch") == [
+        (b, date(2024, 4, 2), n) for b, n in sorted(documents["rows"].items())
+    ]
+    assert query(db, "select distinct first_published_date from mart_registrations") == [(date(2024, 4, 2),)]
 
     status = run_cli("status", "--db", str(db), "--raw", str(tmp_path / "raw"))
     assert status.returncode == 0, status.stderr
@@ -305,3 +312,11 @@ def test_a_second_fetch_of_the_same_source_waits_its_turn(site, tmp_path):
     assert busy.status == "failed" and "another fetch of cac_genai is running (pid" in busy.messages[0]
     assert site.log == []  # nothing was requested while the other fetch held the source
     assert fetch_all(config)[0].status == "ok"
+
+
+def test_a_notice_page_address_gives_its_publication_date():
+    from etl.fetch import published_of_page
+
+    assert published_of_page("https://www.cac.gov.cn/2024-04/02/c_1713729983803145.htm") == "2024-04-02"
+    assert published_of_page("https://www.cac.gov.cn/2024-04/02/c_1713729983803145.htm?x=1") == "2024-04-02"
+    assert published_of_page("https://beian.cac.gov.cn/#/notice") is None

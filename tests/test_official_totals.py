@@ -88,6 +88,41 @@ def test_briefing_carries_the_comparison_for_its_period(genai_db, tmp_path):
     )
 
 
+def _summary_comparison(genai_db, tmp_path, period: str) -> dict[tuple[str, str], str]:
+    """The summary.csv rows comparing the lists with the official totals: (as_of_date, kpi) -> value."""
+    filters = briefing.make_filters(briefing.parse_period(period, TODAY))
+    bundle = briefing.write_bundle(filters, tmp_path / period, path=genai_db)
+    with zipfile.ZipFile(bundle) as z:
+        rows = list(csv.DictReader(io.StringIO(z.read("summary.csv").decode("utf-8-sig"))))
+    assert all(r["as_of_date"] == "" and r["registry"] == "" for r in rows if r["kpi"].startswith("kpi_"))
+    official = [r for r in rows if r["as_of_date"]]
+    assert {r["registry"] for r in official} <= {"cac_genai"}
+    return {(r["as_of_date"], r["kpi"]): r["value"] for r in official}
+
+
+def test_the_briefing_summary_carries_the_comparison_for_its_period(genai_db, tmp_path):
+    # 2025-Q4 holds one official date: the summary says 749 / 433 from the lists against 748 / 435.
+    assert _summary_comparison(genai_db, tmp_path, "2025-Q4") == {
+        ("2025-12-31", "official_filed"): "748",
+        ("2025-12-31", "listed_filed"): "749",
+        ("2025-12-31", "filed_difference"): "1",
+        ("2025-12-31", "official_registered"): "435",
+        ("2025-12-31", "listed_registered"): "433",
+        ("2025-12-31", "registered_difference"): "-2",
+    }
+    # A year holds two; 2025-03-31 announced no registrations: its official and difference rows
+    # are empty, never 0.
+    year = _summary_comparison(genai_db, tmp_path, "2025")
+    assert sorted({day for day, _ in year}) == ["2025-03-31", "2025-12-31"]
+    assert (year["2025-03-31", "listed_filed"], year["2025-03-31", "official_filed"]) == ("346", "346")
+    assert year["2025-03-31", "official_registered"] == year["2025-03-31", "registered_difference"] == ""
+    # A quarter with no announcement carries the latest one before its end (2025-03-31 for Q2).
+    q2 = _summary_comparison(genai_db, tmp_path, "2025-Q2")
+    assert sorted({day for day, _ in q2}) == ["2025-03-31"]
+    # Before the first announcement there is nothing to compare.
+    assert _summary_comparison(genai_db, tmp_path, "2024-Q1") == {}
+
+
 def test_the_shipped_totals_are_the_sourced_ones():
     """data/official.toml loads data/official_totals.csv: only figures with an address."""
     text = (ROOT / "data" / "official.toml").read_text(encoding="utf-8")

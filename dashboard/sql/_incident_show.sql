@@ -1,6 +1,7 @@
 -- The drill-down from a KPI card or a chart mark (Filters.show, URL `show`): exactly the
 -- records the figure counts. `*-month` are the records a monthly chart draws: the same condition
--- as _month_precise (a date known at least to the month).
+-- as _month_precise (a date known at least to the month). The segment of a stacked bar
+-- (Filters.segment, URL sev, src): its severity (`unknown` when none is given) or source.
 and case
     when $show in ('incident', 'incident-month') then record_type = 'incident'
     when $show in ('enforcement', 'enforcement-month') then record_type = 'enforcement'
@@ -9,3 +10,5 @@ and case
     else true
 end
 and (not suffix($show, '-month') or occurred_date is null or coalesce(occurred_precision, 'day') in ('day', 'month'))
+and ($seg_sev = '' or coalesce(severity, 'unknown') = $seg_sev)
+and ($seg_src = '' or source = $seg_src)

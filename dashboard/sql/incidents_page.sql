@@ -35,6 +35,8 @@ where ($is_all_time or event_date between $start_date and $end_date)
         else true
     end
     and (not suffix($show, '-month') or occurred_date is null or coalesce(occurred_precision, 'day') in ('day', 'month'))
+    and ($seg_sev = '' or coalesce(severity, 'unknown') = $seg_sev)
+    and ($seg_src = '' or source = $seg_src)
     -- end include: _incident_show
     and ($search = '' or strpos(lower(title), $search) > 0
         or strpos(lower(coalesce(service_name, '')), $search) > 0

@@ -13,6 +13,7 @@ select
     status,
     cancelled_date,
     batch,
+    first_published_date,
     source_file,
     (
         select string_agg(sector, '; ' order by sector) from mart_registration_sectors
@@ -47,6 +48,12 @@ where
         select provider_name from mart_provider_ownership where list_contains($ownership::varchar[], ownership_type)
     ))
     -- end include: _registration_scope
+    -- include: _registration_segment
+    and ($seg_rcat = '' or coalesce(category, '-') = $seg_rcat)
+    and ($seg_role = '' or coalesce(provider_role, '-') = $seg_role)
+    and ($seg_list = '' or registry = $seg_list)
+    and ($seg_kind = '' or kind = $seg_kind)
+    -- end include: _registration_segment
     and ($search = '' or strpos(lower(registration_id), $search) > 0
         or strpos(lower(service_name), $search) > 0
         or strpos(lower(provider_name), $search) > 0)

@@ -25,6 +25,12 @@ where
         select provider_name from mart_provider_ownership where list_contains($ownership::varchar[], ownership_type)
     ))
     -- end include: _registration_scope
+    -- include: _registration_segment
+    and ($seg_rcat = '' or coalesce(category, '-') = $seg_rcat)
+    and ($seg_role = '' or coalesce(provider_role, '-') = $seg_role)
+    and ($seg_list = '' or registry = $seg_list)
+    and ($seg_kind = '' or kind = $seg_kind)
+    -- end include: _registration_segment
     and ($search = '' or strpos(lower(registration_id), $search) > 0
         or strpos(lower(service_name), $search) > 0
         or strpos(lower(provider_name), $search) > 0)

@@ -18,7 +18,7 @@ recommendation list, in XLSX, CSV (UTF-8, BOM, GB18030) or JSON records (`batche
 from __future__ import annotations
 
 from etl.adapters.base import Context, q, resolve_columns, sql_literal, text_or_null
-from etl.adapters.cac_genai import batch_sql
+from etl.adapters.cac_genai import batch_sql, published_sql
 from etl.jurisdictions import jurisdiction_from_division_code
 from etl.readers import RawTable
 
@@ -126,6 +126,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
                 when __digits <> '' then 'year from the filing number'
             end as filed_date_note,
             __batch as batch,
+            {published_sql(raw)} as published_date,
             case when regexp_matches(__remarks, '注销|撤销') then 'cancelled' else 'active' end as status,
             case
                 when regexp_matches(__remarks, '注销|撤销')

@@ -72,6 +72,12 @@ def batch_sql(ctx: Context, raw: RawTable, found: dict[str, str]) -> str:
     return f"coalesce({from_title}, clean_text({text_or_null(found, 'batch')}), {fallback_sql}::varchar)"
 
 
+def published_sql(raw: RawTable) -> str:
+    """The notice's publication date (its archive manifest's `published`), a field apart from
+    the batch: the batch is the title's month, the date the day the notice went out."""
+    return f"{sql_literal(raw.published)}::varchar" if raw.published else "null::varchar"
+
+
 def prestage(ctx: Context, raw: RawTable) -> str:
     found = resolve_columns(raw, WANTED, REQUIRED, ctx.source)
     reg_id = found["registration_id"]
@@ -109,6 +115,7 @@ def prestage(ctx: Context, raw: RawTable) -> str:
             {found["filed_date"]} as filed_date,
             date_note({found["filed_date"]}) as filed_date_note,
             {batch_expr} as batch,
+            {published_sql(raw)} as published_date,
             'active' as status,
             null::varchar as cancelled_date,
             null::varchar as remarks,

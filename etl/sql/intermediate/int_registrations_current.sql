@@ -33,6 +33,9 @@ merged as (
         min(filed_date) as filed_date,
         arg_min(filed_date_note, (filed_date, registry, source, source_line)) as filed_date_note,
         arg_min(batch, (filed_date, registry, source, source_line)) as batch,
+        -- The day the number was first published: the earliest notice date of the listings that
+        -- carry one (a fetched notice's; empty for a plain file).
+        min(published_date) as first_published_date,
         bool_or(status = 'cancelled') as is_listed_cancelled,
         min(cancelled_date) as listed_cancelled_date,
         -- A list that marks the number cancelled without a date (备注 已注销): the first batch
@@ -66,6 +69,7 @@ final as (
         merged.filed_date,
         merged.filed_date_note,
         merged.batch,
+        merged.first_published_date,
         case
             when merged.is_listed_cancelled or cancellations.registration_id is not null then 'cancelled'
             else 'active'

@@ -28,6 +28,7 @@ with typed as (
         parse_date("filed_date") as "filed_date", "filed_date" as "raw__filed_date",
         clean_text("filed_date_note") as "filed_date_note", "filed_date_note" as "raw__filed_date_note",
         clean_text("batch") as "batch", "batch" as "raw__batch",
+        parse_date("published_date") as "published_date", "published_date" as "raw__published_date",
         clean_text("status") as "status", "status" as "raw__status",
         parse_date("cancelled_date") as "cancelled_date", "cancelled_date" as "raw__cancelled_date",
         clean_text("remarks") as "remarks", "remarks" as "raw__remarks",
@@ -35,7 +36,7 @@ with typed as (
     from prestaged
 )
 select
-    * exclude ("raw__registry", "raw__kind", "raw__service_name", "raw__provider_name", "raw__provider_role", "raw__jurisdiction_code", "raw__category", "raw__products", "raw__purpose", "raw__filed_date", "raw__filed_date_note", "raw__batch", "raw__status", "raw__cancelled_date", "raw__remarks"),
+    * exclude ("raw__registry", "raw__kind", "raw__service_name", "raw__provider_name", "raw__provider_role", "raw__jurisdiction_code", "raw__category", "raw__products", "raw__purpose", "raw__filed_date", "raw__filed_date_note", "raw__batch", "raw__published_date", "raw__status", "raw__cancelled_date", "raw__remarks"),
     case when
         coalesce(clean_text("raw__registration_id"::varchar) is null, false) or
         coalesce(contains("registration_id", chr(0)), false) or
@@ -69,6 +70,8 @@ select
         coalesce(check_encoding() and contains("filed_date_note", chr(65533)), false) or
         coalesce(contains("batch", chr(0)), false) or
         coalesce(check_encoding() and contains("batch", chr(65533)), false) or
+        coalesce("published_date" is null and clean_text("raw__published_date") is not null, false) or
+        coalesce("published_date" > $run_date::date or "published_date" < date '2015-01-01', false) or
         coalesce(clean_text("raw__status"::varchar) is null, false) or
         coalesce("status" is not null and not list_contains(['active', 'cancelled'], "status"), false) or
         coalesce(contains("status", chr(0)), false) or
@@ -143,6 +146,10 @@ select
             then {'rule': 'control_character', 'column': 'batch', 'message': 'batch holds a NUL byte; remove it from the file (or re-export the file)'} end,
         case when check_encoding() and contains("batch", chr(65533))
             then {'rule': 'encoding', 'column': 'batch', 'message': 'batch holds bytes that are not valid in the file''s encoding; re-save the file as UTF-8 or set options.encoding'} end,
+        case when "published_date" is null and clean_text("raw__published_date") is not null
+            then {'rule': 'date_parses', 'column': 'published_date', 'message': 'published_date ' || to_json(clean_text("raw__published_date")) || ' is not a date; expected YYYY-MM-DD or YYYY/M/D'} end,
+        case when "published_date" > $run_date::date or "published_date" < date '2015-01-01'
+            then {'rule': 'date_plausible', 'column': 'published_date', 'message': 'published_date ' || "published_date" || ' is ' || case when "published_date" > $run_date::date then 'in the future' else 'before 2015-01-01' end} end,
         case when clean_text("raw__status"::varchar) is null
             then {'rule': 'required', 'column': 'status', 'message': 'status is required but empty'} end,
         case when "status" is not null and not list_contains(['active', 'cancelled'], "status")
@@ -185,7 +192,7 @@ where __checked."registration_id" = __dups."registration_id" and __checked.__lin
 drop table __dups;
 
 insert into stg_registrations
-select "registration_id", "registry", "kind", "service_name", "provider_name", "provider_role", "jurisdiction_code", "category", "products", "purpose", "filed_date", "filed_date_note", "batch", "status", "cancelled_date", "remarks", $source, $load_id, __file, __line
+select "registration_id", "registry", "kind", "service_name", "provider_name", "provider_role", "jurisdiction_code", "category", "products", "purpose", "filed_date", "filed_date_note", "batch", "published_date", "status", "cancelled_date", "remarks", $source, $load_id, __file, __line
 from __checked
 where __errors is null;
 
