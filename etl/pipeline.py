@@ -40,6 +40,8 @@ from etl.stage import SQL_DIR, create_tables, install_macros, quarantine_rejects
 MODEL_LAYERS = ("intermediate", "marts")
 MODEL_FILES = {p.stem: p for layer in MODEL_LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))}
 MODELS = tuple(sql.model_order({name: sql.load(path) for name, path in MODEL_FILES.items()}))
+# The incident marts' incremental state and delta (etl.incremental.DELTA_MODELS), run by name.
+INCIDENT_DELTA_FILES = ("incident_state.sql", "incident_delta.sql", "incident_state_keep.sql")
 # Tables a build carries over from the previous one for a source that failed this time.
 CARRIED_TABLES = tuple(e.stg_table for e in ENTITIES.values()) + ("quarantine", "key_normalisations")
 
