@@ -95,6 +95,14 @@ def active_of_provider(f: Filters, provider: str) -> Filters:
     return replace(f, provider="=" + provider, show="active", segment=())
 
 
+def penalties_in_month(f: Filters, month: object, currency: str) -> Filters:
+    """A bar of the penalties chart: the actions of that month (dated at least to the month, as
+    the chart draws them) with a penalty in that currency; their count is the bar's actions."""
+    m = _day(month)
+    g = _within_period(f, *month_bounds(m.year, m.month))
+    return replace(g, show=f"penalty-{currency}-month", segment=())
+
+
 def incidents_in_month(
     f: Filters,
     month: object,

@@ -54,10 +54,10 @@ URL_KEYS = ("lang", "period", "from", "to", "jur", "reg", "q", "cat", "sector", 
 # Drill-down (`show`): which records a KPI counted, for the Explorer to list exactly those.
 # active / new / cancelled registrations (at the period end, filed in it, cancelled in it);
 # incident / enforcement records in the period; penalty-<CCY> actions with a penalty in CCY;
-# record-month / incident-month / enforcement-month: the records a monthly chart draws (dated at
-# least to the month), for a bar of that chart (dashboard/drill.py).
+# record-month / incident-month / enforcement-month / penalty-<CCY>-month: the records a monthly
+# chart draws (dated at least to the month), for a bar of that chart (dashboard/drill.py).
 _SHOW = re.compile(
-    r"^(active|new|cancelled|providers|incident|enforcement|penalty-[A-Z]{3}|penalty-unknown"
+    r"^(active|new|cancelled|providers|incident|enforcement|penalty-([A-Z]{3}|unknown)(-month)?"
     r"|(record|incident|enforcement)-month)$"
 )
 

@@ -90,7 +90,7 @@ def drilldown_note() -> None:
         st.session_state["exp_tab"] = SHOW_TAB.get(f.show, "incidents")
         st.session_state["_exp_show"] = f.show
     if f.show.startswith("penalty-"):
-        what = t("kpi_penalties_in", currency=f.show.removeprefix("penalty-"))
+        what = t("kpi_penalties_in", currency=f.show.removeprefix("penalty-").removesuffix("-month"))
     elif f.show:
         what = t(SHOW_LABEL[f.show])
     else:

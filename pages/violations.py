@@ -21,6 +21,17 @@ def _pick_category() -> None:
         state.set_values(state.K_CAT, sorted(picked))
 
 
+def _penalty_records(penalties: pd.DataFrame, custom: list) -> tuple | None:
+    """A penalties bar: the month's actions with a penalty in the bar's currency (its amount is
+    their sum; the link opens the actions it adds up)."""
+    currency, month = custom[0], pd.Timestamp(custom[1])
+    rows = penalties[(penalties["month_date"] == month) & (penalties["penalty_currency"] == currency)]
+    if rows.empty:
+        return None  # a mark remembered from before the filters changed
+    linked = drill.penalties_in_month(f, month, currency)
+    return linked, int(rows["action_count"].sum()), f"{month:%Y-%m} · {currency}"
+
+
 def _month_records(monthly: pd.DataFrame, breakdown: str, shown: str, custom: list) -> tuple | None:
     """A stacked part's records: the month's records of the shown type (dated at least to the
     month) and of the part's category, severity or source; a part with no category (the
@@ -192,8 +203,9 @@ try:
             )
 
         st.subheader(t("penalties_title"))
+        penalties = cached(queries.penalties_by_month, f)
         drawn = ui.chart_or_empty(
-            cached(queries.penalties_by_month, f),
+            penalties,
             lambda df: charts.bar_chart(
                 df,
                 x="month_date",
@@ -202,12 +214,14 @@ try:
                 title=t("penalties_title"),
                 lang=f.lang,
                 hover=["action_count"],
+                custom=["penalty_currency", "month_date"],
             ),
             key="vio_penalties",
             t=t,
             empty_key="no_penalties",
             file_stem="penalties_by_month",
             attribution=attribution,
+            records=lambda custom: _penalty_records(penalties, custom),
         )
         if drawn:
             st.caption(t("penalties_note"))

@@ -79,6 +79,10 @@ def _marks(f: Filters, db) -> list[tuple[str, Filters, int]]:
         for (month, category), n in part.groupby(["month_date", "group_value"])["record_count"].sum().items():
             linked = drill.incidents_in_month(f, month, shown, category)
             out.append((f"{shown} {month} {category}", linked, int(n)))
+    # Penalty bars (amounts per month and currency) open the actions they add up.
+    for row in queries.penalties_by_month(f, db).itertuples():
+        linked = drill.penalties_in_month(f, row.month_date, row.penalty_currency)
+        out.append((f"penalty {row.month_date} {row.penalty_currency}", linked, int(row.action_count)))
     # Stacked by severity or by source: each part opens that severity's or source's records.
     for breakdown in ("severity", "source"):
         monthly = queries.incidents_by_month(f, breakdown, db)

@@ -13,7 +13,7 @@ where ($is_all_time or event_date between $start_date and $end_date)
         when $show in ('incident', 'incident-month') then record_type = 'incident'
         when $show in ('enforcement', 'enforcement-month') then record_type = 'enforcement'
         when prefix($show, 'penalty-') then penalty_amount is not null
-            and coalesce(penalty_currency, 'unknown') = substr($show, 9)
+            and coalesce(penalty_currency, 'unknown') = regexp_replace(substr($show, 9), '-month$', '')
         else true
     end
     and (not suffix($show, '-month') or occurred_date is null or coalesce(occurred_precision, 'day') in ('day', 'month'))
