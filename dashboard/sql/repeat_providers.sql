@@ -2,7 +2,8 @@
 -- penalties in each currency present (`CNY 50000; EUR 1200`). Most records name one provider,
 -- taken as it is; only lists of several names are unnested (list work on every row costs more
 -- than the rest of the query). Counts are summed per provider, record type, link status and
--- currency once, and everything after reads those groups.
+-- currency once; the providers are ranked from those groups, and penalties are written out for
+-- the `$limit` listed ones only.
 with in_scope as (
     select provider_names, record_type, link_status, penalty_currency, penalty_amount, event_date,
     from mart_incidents
@@ -41,6 +42,23 @@ grouped as (
     group by all
 ),
 
+ranked as (
+    select
+        provider_name,
+        sum(record_count)::bigint as record_count,
+        coalesce(sum(record_count) filter (where record_type = 'incident'), 0)::bigint as incident_count,
+        coalesce(sum(record_count) filter (where record_type = 'enforcement'), 0)::bigint as enforcement_count,
+        coalesce(sum(record_count) filter (where link_status = 'linked'), 0)::bigint as linked_count,
+        min(first_event_date) as first_event_date,
+        max(last_event_date) as last_event_date,
+    from grouped
+    group by provider_name
+    having sum(record_count) >= 2
+    order by record_count desc, provider_name
+    limit $limit
+),
+
+-- Penalties written out for the listed providers only.
 penalties as (
     select
         provider_name,
@@ -51,7 +69,7 @@ penalties as (
     from (
         select provider_name, currency, sum(penalty_amount) as amount, sum(penalty_count) as action_count,
         from grouped
-        where penalty_count > 0
+        where penalty_count > 0 and provider_name in (select provider_name from ranked)
         group by all
     )
     group by all
@@ -59,21 +77,18 @@ penalties as (
 
 final as (
     select
-        grouped.provider_name,
-        sum(record_count)::bigint as record_count,
-        coalesce(sum(record_count) filter (where record_type = 'incident'), 0)::bigint as incident_count,
-        coalesce(sum(record_count) filter (where record_type = 'enforcement'), 0)::bigint as enforcement_count,
-        any_value(penalties.penalties) as penalties,
-        coalesce(any_value(penalties.penalty_count), 0) as penalty_count,
-        coalesce(sum(record_count) filter (where link_status = 'linked'), 0)::bigint as linked_count,
-        min(first_event_date) as first_event_date,
-        max(last_event_date) as last_event_date,
-    from grouped
-    left join penalties on penalties.provider_name = grouped.provider_name
-    group by grouped.provider_name
-    having sum(record_count) >= 2
+        ranked.provider_name,
+        ranked.record_count,
+        ranked.incident_count,
+        ranked.enforcement_count,
+        penalties.penalties,
+        coalesce(penalties.penalty_count, 0) as penalty_count,
+        ranked.linked_count,
+        ranked.first_event_date,
+        ranked.last_event_date,
+    from ranked
+    left join penalties on penalties.provider_name = ranked.provider_name
 )
 
 select * from final
 order by record_count desc, provider_name
-limit $limit
