@@ -112,6 +112,12 @@ def _memo(build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
     return wrapper
 
 
+def clear_memo() -> None:
+    """Forget every memoised figure (bench/bench_pages.py, for a cold run)."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
+
+
 def plain(values: object) -> object:
     """Text values made literal for plotly's HTML-like labels (bidirectional controls shown as
     tags, not obeyed); numbers and dates pass through."""

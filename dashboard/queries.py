@@ -291,14 +291,30 @@ def consent_coverage_by_quarter(f: Filters, path: Path | None = None) -> pd.Data
     return fetch("consent_coverage_by_quarter", f.params(), path)
 
 
+def _gap_params(f: Filters, threshold: float, page: int = 0, page_size: int = PAGE_SIZE) -> dict[str, Any]:
+    return {**f.params(), "threshold": float(threshold), "limit": page_size, "offset": page * page_size}
+
+
 @filters_unused(*REGISTRATIONS)
 def consent_gap_services(
     f: Filters, threshold: float, page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
 ) -> tuple[pd.DataFrame, int]:
-    params = {**f.params(), "threshold": float(threshold), "limit": page_size, "offset": page * page_size}
-    rows = fetch("consent_gap_services", params, path)
-    total = int(fetch("consent_gap_services_count", params, path).iloc[0, 0])
-    return rows, total
+    """One page of the gap list and how many services it holds."""
+    return consent_gap_rows(f, threshold, page, page_size, path), consent_gap_count(f, threshold, path)
+
+
+@filters_unused(*REGISTRATIONS)
+def consent_gap_count(f: Filters, threshold: float, path: Path | None = None) -> int:
+    """How many services the gap list holds (the Consent page's pager)."""
+    return int(fetch("consent_gap_services_count", _gap_params(f, threshold), path).iloc[0, 0])
+
+
+@filters_unused(*REGISTRATIONS)
+def consent_gap_rows(
+    f: Filters, threshold: float, page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
+) -> pd.DataFrame:
+    """One page of the gap list, worst first."""
+    return fetch("consent_gap_services", _gap_params(f, threshold, page, page_size), path)
 
 
 # Explorer -------------------------------------------------------------------------------------
