@@ -3,8 +3,9 @@
 -- taken as it is; only lists of several names are unnested (list work on every row costs more
 -- than the rest of the query). Counts are summed per provider, record type, link status and
 -- currency once; the providers are ranked from those groups, and penalties are written out for
--- the `$limit` listed ones only.
-with in_scope as (
+-- the `$limit` listed ones only. in_scope is read twice but not materialised: scanning it again
+-- costs less than holding every row of the period in memory (1.4 GB for all time at 10M).
+with in_scope as not materialized (
     select provider_names, record_type, link_status, penalty_currency, penalty_amount, event_date,
     from mart_incidents
     where ($is_all_time or event_date between $start_date and $end_date)
