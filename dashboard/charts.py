@@ -102,11 +102,12 @@ def _memo(build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
             if spec is not None:
                 _MEMO.move_to_end(key)
         if spec is None:
-            spec = build(*args, **kwargs).to_dict()
+            fig = build(*args, **kwargs)
             with _MEMO_LOCK:
-                _MEMO[key] = spec
+                _MEMO[key] = fig.to_dict()  # a deep copy: the caller may change `fig`
                 while len(_MEMO) > _MEMO_SIZE:
                     _MEMO.popitem(last=False)
+            return fig
         return go.Figure(spec)
 
     return wrapper
