@@ -97,7 +97,9 @@ def _ctes(text: str) -> set[str]:
     import re
 
     text = re.sub(r"--[^\n]*", "", text)
-    return {m.lower() for m in re.findall(r"(?:with|,)\s*([a-z_][a-z0-9_]*)\s+as\s*\(", text, re.I)}
+    # `name as (`, or with a materialisation hint: `name as not materialized (`.
+    pattern = r"(?:with|,)\s*([a-z_][a-z0-9_]*)\s+as\s*(?:(?:not\s+)?materialized\s*)?\("
+    return {m.lower() for m in re.findall(pattern, text, re.I)}
 
 
 def test_every_table_the_dashboard_sql_reads_is_declared():
