@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core.connection import WarehouseMissing, WarehouseOutdated
+from core.connection import WarehouseMissing, WarehouseOutdated, shared_connection
 from core.schema import INCIDENT_CATEGORIES, OWNERSHIP_TYPES
 from dashboard import access, queries, state, ui
 from dashboard.cache import cached, pin_build
@@ -33,13 +33,15 @@ pin_build()
 # Vocabularies for checking URL values; None while the warehouse is missing (then any
 # well-formed code is kept, and the pages explain how to build the warehouse).
 try:
-    jurisdiction_df = cached(queries.jurisdiction_options)
-    registry_list = cached(queries.registry_options)
-    first_date, _last_date = cached(queries.data_date_range)
-    info = cached(queries.warehouse_info)
-    freshness = cached(queries.source_freshness)
-    sector_list = cached(queries.sector_options)
-    missing: WarehouseMissing | None = None
+    # The frame's queries read the pinned build through one connection (core.connection).
+    with shared_connection():
+        jurisdiction_df = cached(queries.jurisdiction_options)
+        registry_list = cached(queries.registry_options)
+        first_date, _last_date = cached(queries.data_date_range)
+        info = cached(queries.warehouse_info)
+        freshness = cached(queries.source_freshness)
+        sector_list = cached(queries.sector_options)
+        missing: WarehouseMissing | None = None
 except WarehouseMissing as exc:
     jurisdiction_df, registry_list, first_date, info, freshness, missing = None, None, None, {}, None, exc
     sector_list = None
@@ -164,4 +166,6 @@ page = st.navigation(navigation)
 st.session_state[ui.FRAME_RAN] = True
 
 
-page.run()
+# The page's queries too share one connection, closed when the page's run ends.
+with shared_connection():
+    page.run()

@@ -2,7 +2,8 @@
 
 Query functions stay streamlit-free; pages call cached(fn, *args). The key holds the data
 version of the live warehouse file, so the first rerun after an ETL publish misses the cache
-and reads the new build, without a restart. Keys are plain values, never DataFrames.
+and reads the new build, without a restart. Keys are plain values, never DataFrames, and hold
+only the filters a function reads (dashboard.queries.filters_unused).
 
 The frame pins the version once per run (pin_build); every query of that run is keyed on it and
 reads only that build. A publish during the run raises BuildChanged and the run starts again.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import fields, replace
 from typing import Any, TypeVar
 
 import duckdb
@@ -26,8 +28,11 @@ from core.connection import (
     db_path,
     missing_from_contract,
 )
+from dashboard.filters import Filters
+from dashboard.queries import unused_fields
 
 T = TypeVar("T")
+_DEFAULTS = {f.name: f.default for f in fields(Filters)}
 
 
 @st.cache_data(show_spinner=False, max_entries=4000, ttl=6 * 3600)
@@ -57,6 +62,12 @@ def cached(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     if not fn.__module__.startswith("dashboard."):
         raise ValueError("only dashboard query functions are cached")
     version = st.session_state.get(_PIN) or data_version()
+    # Filters fields the function does not read are set to their defaults, so the cache key holds
+    # only what the result depends on (queries.filters_unused).
+    if unused := unused_fields(fn, args, kwargs):
+        blank = {name: _DEFAULTS[name] for name in unused}
+        args = tuple(replace(a, **blank) if isinstance(a, Filters) else a for a in args)
+        kwargs = {k: replace(v, **blank) if isinstance(v, Filters) else v for k, v in kwargs.items()}
     try:
         return _call(fn.__module__, fn.__qualname__, version, args, tuple(sorted(kwargs.items())))
     except BuildChanged:

@@ -9,11 +9,22 @@ formats follow the column suffixes (dashboard.formatting).
 Plotly renders a subset of HTML in tick labels, legends, text and hover (<a href>, <b>, <br> …),
 so every text value from the data is escaped with `plain` before it reaches a figure: a provider
 named "<a href=…>" shows as those characters, not as a link.
+
+Building a figure through graph_objects validates every property (tens of ms a chart), and a page
+redraws the same charts from the same cached rows on every rerun. So the builders are memoised
+in-process (`_memo`): the key is the builder and its arguments, a DataFrame by a hash of its
+values, index, columns and dtypes; the memo keeps the finished figure's dict and hands out a new
+Figure made from it (~2 ms), which the caller may change freely.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -53,6 +64,61 @@ TILE_GRID: dict[str, tuple[int, int]] = {
 }  # fmt: skip
 
 
+_MEMO: OrderedDict[tuple, dict] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+_MEMO_SIZE = 256
+
+
+def _key_part(value: Any) -> Any:
+    """A hashable stand-in for one builder argument; TypeError when there is none."""
+    if isinstance(value, pd.DataFrame):
+        rows = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        return (
+            "frame",
+            tuple(map(str, value.columns)),
+            tuple(map(str, value.dtypes)),
+            hashlib.blake2b(rows, digest_size=16).hexdigest(),
+        )
+    if isinstance(value, Mapping):
+        return ("map", tuple((str(k), _key_part(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("seq", tuple(_key_part(v) for v in value))
+    hash(value)
+    return (type(value).__name__, value)
+
+
+def _memo(build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """Memoise a figure builder (see the module docstring). Arguments that cannot be keyed (an
+    unhashable value) just build the figure."""
+
+    @functools.wraps(build)
+    def wrapper(*args: Any, **kwargs: Any) -> go.Figure:
+        try:
+            key = (build.__name__, _key_part(args), _key_part(dict(sorted(kwargs.items()))))
+        except TypeError:
+            return build(*args, **kwargs)
+        with _MEMO_LOCK:
+            spec = _MEMO.get(key)
+            if spec is not None:
+                _MEMO.move_to_end(key)
+        if spec is None:
+            fig = build(*args, **kwargs)
+            with _MEMO_LOCK:
+                _MEMO[key] = fig.to_dict()  # a deep copy: the caller may change `fig`
+                while len(_MEMO) > _MEMO_SIZE:
+                    _MEMO.popitem(last=False)
+            return fig
+        return go.Figure(spec)
+
+    return wrapper
+
+
+def clear_memo() -> None:
+    """Forget every memoised figure (bench/bench_pages.py, for a cold run)."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
+
+
 def plain(values: object) -> object:
     """Text values made literal for plotly's HTML-like labels (bidirectional controls shown as
     tags, not obeyed); numbers and dates pass through."""
@@ -65,9 +131,25 @@ def plain(values: object) -> object:
     return values
 
 
-def _finish(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, height: int) -> go.Figure:
-    fig.update_layout(
-        title={
+def _figure(
+    traces: list[dict],
+    layout: dict,
+    title: str,
+    x_title: str | None,
+    y_title: str | None,
+    height: int,
+) -> go.Figure:
+    """The figure of `traces` with the common layout (title, font, template, margins, legend) over
+    the chart's own `layout`, validated once: one go.Figure of a whole dict costs a few ms, where
+    add_trace and update_layout validate again at every call."""
+    xaxis, yaxis = dict(layout.pop("xaxis", {})), dict(layout.pop("yaxis", {}))
+    if x_title is not None:
+        xaxis["title"] = {"text": x_title}
+    if y_title is not None:
+        yaxis["title"] = {"text": y_title}
+    layout = {
+        **layout,
+        "title": {
             "text": title,
             "x": 0,
             "xanchor": "left",
@@ -76,25 +158,23 @@ def _finish(fig: go.Figure, title: str, x_title: str | None, y_title: str | None
             "yanchor": "top",
             "font": {"size": 15},
         },
-        font={"family": FONT, "size": 12},
-        template=TEMPLATE,
-        height=height,
+        "font": {"family": FONT, "size": 12},
+        "template": TEMPLATE,
+        "height": height,
         # Room under the title for a legend of up to three rows, so the two never overlap.
-        margin={
+        "margin": {
             "l": 10,
             "r": 10,
-            "t": 110 if fig.layout.showlegend is not False and len(fig.data) > 1 else 50,
+            "t": 110 if layout.get("showlegend") is not False and len(traces) > 1 else 50,
             "b": 10,
         },
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": {"text": ""}},
-        hoverlabel={"font": {"family": FONT}},
-        clickmode="event+select",
-    )
-    if x_title is not None:
-        fig.update_xaxes(title_text=x_title)
-    if y_title is not None:
-        fig.update_yaxes(title_text=y_title)
-    return fig
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": {"text": ""}},
+        "hoverlabel": {"font": {"family": FONT}},
+        "clickmode": "event+select",
+        "xaxis": xaxis,
+        "yaxis": yaxis,
+    }
+    return go.Figure({"data": traces, "layout": layout})
 
 
 def _value_format(column: str) -> str:
@@ -154,6 +234,7 @@ def limit_groups(
     return out.groupby(keys, as_index=False, dropna=False)[value].sum()
 
 
+@_memo
 def bar_chart(
     df: pd.DataFrame,
     x: str,
@@ -185,33 +266,35 @@ def bar_chart(
         df = limit_groups(df, color, value, other_label)
     extra = [c for c in hover if c not in custom]
     columns = [*custom, *extra]
-    fig = go.Figure()
+    traces = []
     for i, group in enumerate(_groups(df, color, (category_orders or {}).get(color or ""))):
         part = df if group is None else df[df[color] == group]
         template = _hovertemplate(
             category, "y" if horizontal else "x", value, "x" if horizontal else "y", extra, labels, len(custom)
         )
-        fig.add_trace(
-            go.Bar(
-                x=plain(part[x]),
-                y=plain(part[y]),
-                orientation=orientation,
-                name=plain(str(group)) if group is not None else labels.get(value, value),
-                marker_color=PALETTE[i % len(PALETTE)],
-                customdata=_custom_array(part, columns, len(custom)),
-                hovertemplate=template
+        traces.append(
+            {
+                "type": "bar",
+                "x": plain(part[x]),
+                "y": plain(part[y]),
+                "orientation": orientation,
+                "name": plain(str(group)) if group is not None else labels.get(value, value),
+                "marker": {"color": PALETTE[i % len(PALETTE)]},
+                "customdata": _custom_array(part, columns, len(custom)),
+                "hovertemplate": template
                 + (f"<extra>{plain(str(group))}</extra>" if group is not None else "<extra></extra>"),
-            )
+            }
         )
-    fig.update_layout(barmode=barmode, showlegend=color is not None)
+    layout: dict = {"barmode": barmode, "showlegend": color is not None, "xaxis": {}, "yaxis": {}}
     fmt = d3_format(value)
     if fmt and not value.endswith("_date"):
-        (fig.update_xaxes if horizontal else fig.update_yaxes)(tickformat=fmt)
+        layout["xaxis" if horizontal else "yaxis"]["tickformat"] = fmt
     if horizontal:
-        fig.update_yaxes(autorange="reversed", type="category")
-    return _finish(fig, title, x_title or labels[x], y_title or labels[y], height)
+        layout["yaxis"].update(autorange="reversed", type="category")
+    return _figure(traces, layout, title, x_title or labels[x], y_title or labels[y], height)
 
 
+@_memo
 def line_chart(
     df: pd.DataFrame,
     x: str,
@@ -232,25 +315,26 @@ def line_chart(
     them back to the page), `hover` columns follow them."""
     labels = {**column_labels(df.columns, lang), **(labels or {})}
     extra = [c for c in hover if c not in custom]
-    fig = go.Figure()
+    traces = []
     for i, group in enumerate(_groups(df, color, None)):
         part = df if group is None else df[df[color] == group]
-        fig.add_trace(
-            go.Scatter(
-                x=plain(part[x]),
-                y=plain(part[y]),
-                mode="lines+markers" if markers else "lines",
-                name=plain(str(group)) if group is not None else labels.get(y, y),
-                line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-                customdata=_custom_array(part, [*custom, *extra], len(custom)),
-                hovertemplate=_hovertemplate(x, "x", y, "y", extra, labels, len(custom)) + "<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": plain(part[x]),
+                "y": plain(part[y]),
+                "mode": "lines+markers" if markers else "lines",
+                "name": plain(str(group)) if group is not None else labels.get(y, y),
+                "line": {"color": PALETTE[i % len(PALETTE)], "width": 2},
+                "customdata": _custom_array(part, [*custom, *extra], len(custom)),
+                "hovertemplate": _hovertemplate(x, "x", y, "y", extra, labels, len(custom)) + "<extra></extra>",
+            }
         )
-    fig.update_layout(showlegend=color is not None)
+    layout: dict = {"showlegend": color is not None}
     fmt = d3_format(y)
     if fmt:
-        fig.update_yaxes(tickformat=fmt, rangemode="tozero")
-    return _finish(fig, title, x_title or labels[x], y_title or labels[y], height)
+        layout["yaxis"] = {"tickformat": fmt, "rangemode": "tozero"}
+    return _figure(traces, layout, title, x_title or labels[x], y_title or labels[y], height)
 
 
 def consent_trend(quarters: pd.DataFrame, *, title: str, lang: str = "en", height: int = 340) -> go.Figure:
@@ -267,6 +351,7 @@ def consent_trend(quarters: pd.DataFrame, *, title: str, lang: str = "en", heigh
     )
 
 
+@_memo
 def tile_map(
     df: pd.DataFrame,
     code: str,
@@ -289,40 +374,41 @@ def tile_map(
     data[value] = data[value].fillna(0)
     fmt = d3_format(value) or ","
     vmax = max(float(data[value].max()) if len(data) else 0.0, 1.0)
-    fig = go.Figure(
-        go.Scatter(
-            x=data["col"],
-            y=data["row"],
-            mode="markers+text",
-            marker={
-                "symbol": "square",
-                "size": 44,
-                "color": data[value],
-                "cmin": 0,
-                "cmax": vmax,
-                "colorscale": [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
-                # Selected provinces get a thick vermilion outline, the rest a thin white gap.
-                "line": {
-                    "width": [3 if c in selected else 1 for c in data[code]],
-                    "color": ["#D55E00" if c in selected else "#ffffff" for c in data[code]],
-                },
-                "colorbar": {"title": {"text": value_label}, "tickformat": fmt, "thickness": 12},
-                "showscale": True,
+    trace = {
+        "type": "scatter",
+        "x": data["col"],
+        "y": data["row"],
+        "mode": "markers+text",
+        "marker": {
+            "symbol": "square",
+            "size": 44,
+            "color": data[value],
+            "cmin": 0,
+            "cmax": vmax,
+            "colorscale": [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)],
+            # Selected provinces get a thick vermilion outline, the rest a thin white gap.
+            "line": {
+                "width": [3 if c in selected else 1 for c in data[code]],
+                "color": ["#D55E00" if c in selected else "#ffffff" for c in data[code]],
             },
-            # Short names fit a tile; the hover gives the full name, code and value.
-            text=[plain(str(n)) for n in data[label]],
-            textfont={"size": 10, "color": ["#ffffff" if v > vmax * 0.55 else "#1a1a1a" for v in data[value]]},
-            customdata=data[[code, name, value]].assign(**{name: plain(data[name].astype(str))}).to_numpy(),
-            hovertemplate="%{customdata[1]} (%{customdata[0]})<br>"
-            + value_label
-            + ": %{customdata[2]:"
-            + fmt
-            + "}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(visible=False, range=[0.3, 8.7])
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", scaleratio=1)
-    return _finish(fig, title, None, None, height)
+            "colorbar": {"title": {"text": value_label}, "tickformat": fmt, "thickness": 12},
+            "showscale": True,
+        },
+        # Short names fit a tile; the hover gives the full name, code and value.
+        "text": [plain(str(n)) for n in data[label]],
+        "textfont": {"size": 10, "color": ["#ffffff" if v > vmax * 0.55 else "#1a1a1a" for v in data[value]]},
+        "customdata": data[[code, name, value]].assign(**{name: plain(data[name].astype(str))}).to_numpy(),
+        "hovertemplate": "%{customdata[1]} (%{customdata[0]})<br>"
+        + value_label
+        + ": %{customdata[2]:"
+        + fmt
+        + "}<extra></extra>",
+    }
+    layout = {
+        "xaxis": {"visible": False, "range": [0.3, 8.7]},
+        "yaxis": {"visible": False, "autorange": "reversed", "scaleanchor": "x", "scaleratio": 1},
+    }
+    return _figure([trace], layout, title, None, None, height)
 
 
 def hide_legend(fig: go.Figure) -> go.Figure:

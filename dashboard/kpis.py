@@ -83,6 +83,7 @@ def _kpi(
     )
 
 
+@queries.filters_unused(*queries.INCIDENTS)
 def penalty_kpis(filters: Filters, path: Path | None = None) -> list[Kpi]:
     """One penalty card per currency present in the period or the previous one (CNY first):
     amounts are never converted nor added across currencies, so no total in one currency hides
@@ -115,6 +116,7 @@ def kpi_label(kpi: Kpi, t: Callable[..., str]) -> str:
     return t(kpi.key)
 
 
+@queries.filters_unused(*queries.INCIDENTS)
 def overview_kpis(filters: Filters, path: Path | None = None) -> list[Kpi]:
     """Active registrations, new filings, cancellations, incidents, enforcement actions, total
     penalties per currency present and record-weighted consent coverage, each with its

@@ -7,9 +7,10 @@ Values go in as $named parameters only; no identifier varies.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -24,6 +25,31 @@ INCIDENT_BREAKDOWNS = ("category", "severity", "source")
 CONSENT_BREAKDOWNS = ("jurisdiction", "provider", "category")
 
 PAGE_SIZE = 50
+
+F = TypeVar("F", bound=Callable[..., Any])
+# Filters fields no query reads beside these: the page language (labels are drawn by pages).
+_NEVER_READ = ("lang",)
+REGISTRATIONS = ("categories", "show", *_NEVER_READ)  # the incident category and drill-down: incidents, Explorer
+INCIDENTS = ("show", *_NEVER_READ)  # the drill-down: Explorer only
+
+
+def filters_unused(*fields: str | Callable[..., tuple[str, ...]]) -> Callable[[F], F]:
+    """Declare the Filters fields a query function never reads (or a function of its other
+    arguments giving them): dashboard.cache keys its results without them, so changing one (the
+    incident category while on the Licensing page) does not run the query again.
+    tests/test_dashboard_queries.py checks each declaration against the SQL the function runs."""
+
+    def mark(fn: F) -> F:
+        fn.filters_unused = fields[0] if len(fields) == 1 and callable(fields[0]) else fields  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def unused_fields(fn: Callable[..., Any], args: tuple, kwargs: dict) -> tuple[str, ...]:
+    """The Filters fields `fn` called with these arguments does not read (filters_unused)."""
+    unused = getattr(fn, "filters_unused", ())
+    return tuple(unused(*args, **kwargs)) if callable(unused) else tuple(unused)
 
 
 def sql_text(name: str) -> str:
@@ -117,32 +143,39 @@ def data_date_range(path: Path | None = None) -> tuple[date | None, date | None]
 # Licensing ------------------------------------------------------------------------------------
 
 
+@filters_unused(*REGISTRATIONS)
 def registration_kpis(f: Filters, path: Path | None = None) -> dict[str, Any]:
     return fetch("registration_kpis", _period(f), path).to_dict("records")[0]
 
 
+@filters_unused(*REGISTRATIONS)
 def filings_by_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("filings_by_month", f.params(), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def active_registrations_by_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("active_registrations_by_month", f.params(), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def registrations_by_jurisdiction(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("registrations_by_jurisdiction", f.params(), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def official_totals_reconciliation(f: Filters, path: Path | None = None) -> pd.DataFrame:
     """Each official date in the period: the lists' cumulative filings and registrations against
     the regulator's announced totals (national: only the list filter applies)."""
     return fetch("official_totals_reconciliation", f.params(), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def registrations_by_category(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("registrations_by_category", f.params(), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def top_providers(f: Filters, limit: int = 20, path: Path | None = None) -> pd.DataFrame:
     return fetch("top_providers", {**f.params(), "limit": limit}, path)
 
@@ -152,22 +185,27 @@ def sector_options(path: Path | None = None) -> list[str]:
     return fetch("sector_options", path=path)["sector"].dropna().tolist()
 
 
+@filters_unused(*REGISTRATIONS)
 def filings_by_sector_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("filings_by_sector_month", f.params(), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def sectors_ranked(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("sectors_ranked", _period(f), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def filings_by_ownership(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("filings_by_ownership", f.params(), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def registration_changes_by_type(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("registration_changes_by_type", f.params(), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def registration_changes_rows(
     f: Filters, change_type: str = "", limit: int = 500, path: Path | None = None
 ) -> pd.DataFrame:
@@ -177,38 +215,46 @@ def registration_changes_rows(
 # Violations -----------------------------------------------------------------------------------
 
 
+@filters_unused(*INCIDENTS)
 def incident_kpis(f: Filters, path: Path | None = None) -> dict[str, Any]:
     return fetch("incident_kpis", _period(f), path).to_dict("records")[0]
 
 
+@filters_unused(*INCIDENTS)
 def penalties_by_currency(f: Filters, path: Path | None = None) -> pd.DataFrame:
     """Penalty totals per currency present (period and previous period); never converted."""
     return fetch("penalties_by_currency", _period(f), path)
 
 
+@filters_unused(*INCIDENTS)
 def incidents_by_month(f: Filters, breakdown: str = "category", path: Path | None = None) -> pd.DataFrame:
     if breakdown not in INCIDENT_BREAKDOWNS:
         raise ValueError(f"unknown breakdown {breakdown!r}")
     return fetch("incidents_by_month", {**_period(f), "breakdown": breakdown}, path)
 
 
+@filters_unused(*INCIDENTS)
 def incidents_by_jurisdiction(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("incidents_by_jurisdiction", _period(f), path)
 
 
+@filters_unused(*INCIDENTS)
 def incidents_month_unknown(f: Filters, path: Path | None = None) -> pd.DataFrame:
     """Records the monthly charts leave out (date known only to the year, a range, open), by precision."""
     return fetch("incidents_month_unknown", _period(f), path)
 
 
+@filters_unused(*INCIDENTS)
 def penalties_by_month(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("penalties_by_month", _period(f), path)
 
 
+@filters_unused(*INCIDENTS)
 def incident_linkage(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("incident_linkage", _period(f), path)
 
 
+@filters_unused(*INCIDENTS)
 def repeat_providers(f: Filters, limit: int = 25, path: Path | None = None) -> pd.DataFrame:
     return fetch("repeat_providers", {**_period(f), "limit": limit}, path)
 
@@ -216,18 +262,22 @@ def repeat_providers(f: Filters, limit: int = 25, path: Path | None = None) -> p
 # Consent --------------------------------------------------------------------------------------
 
 
+@filters_unused(*REGISTRATIONS)
 def consent_kpis(f: Filters, path: Path | None = None) -> dict[str, Any]:
     return fetch("consent_kpis", _period(f), path).to_dict("records")[0]
 
 
+@filters_unused(*REGISTRATIONS)
 def consent_service_status(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("consent_service_status", f.params(), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def consent_datasets_by_status(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("consent_datasets_by_status", f.params(), path)
 
 
+@filters_unused(*REGISTRATIONS)
 def consent_coverage_by_group(
     f: Filters, breakdown: str = "jurisdiction", limit: int = 40, path: Path | None = None
 ) -> pd.DataFrame:
@@ -236,17 +286,35 @@ def consent_coverage_by_group(
     return fetch("consent_coverage_by_group", {**f.params(), "breakdown": breakdown, "limit": limit}, path)
 
 
+@filters_unused(*REGISTRATIONS)
 def consent_coverage_by_quarter(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("consent_coverage_by_quarter", f.params(), path)
 
 
+def _gap_params(f: Filters, threshold: float, page: int = 0, page_size: int = PAGE_SIZE) -> dict[str, Any]:
+    return {**f.params(), "threshold": float(threshold), "limit": page_size, "offset": page * page_size}
+
+
+@filters_unused(*REGISTRATIONS)
 def consent_gap_services(
     f: Filters, threshold: float, page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
 ) -> tuple[pd.DataFrame, int]:
-    params = {**f.params(), "threshold": float(threshold), "limit": page_size, "offset": page * page_size}
-    rows = fetch("consent_gap_services", params, path)
-    total = int(fetch("consent_gap_services_count", params, path).iloc[0, 0])
-    return rows, total
+    """One page of the gap list and how many services it holds."""
+    return consent_gap_rows(f, threshold, page, page_size, path), consent_gap_count(f, threshold, path)
+
+
+@filters_unused(*REGISTRATIONS)
+def consent_gap_count(f: Filters, threshold: float, path: Path | None = None) -> int:
+    """How many services the gap list holds (the Consent page's pager)."""
+    return int(fetch("consent_gap_services_count", _gap_params(f, threshold), path).iloc[0, 0])
+
+
+@filters_unused(*REGISTRATIONS)
+def consent_gap_rows(
+    f: Filters, threshold: float, page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
+) -> pd.DataFrame:
+    """One page of the gap list, worst first."""
+    return fetch("consent_gap_services", _gap_params(f, threshold, page, page_size), path)
 
 
 # Explorer -------------------------------------------------------------------------------------
@@ -269,11 +337,18 @@ def _search_params(kind: str, f: Filters, search: str) -> dict[str, Any]:
     return {**(_period(f) if kind == "incidents" else f.params()), "search": _search(search), "show": f.show}
 
 
+def _search_unused(kind: str, *args: Any, **kwargs: Any) -> tuple[str, ...]:
+    # Incidents carry the category; every search reads the drill-down (show).
+    return _NEVER_READ if kind == "incidents" else ("categories", *_NEVER_READ)
+
+
+@filters_unused(_search_unused)
 def search_count(kind: str, f: Filters, search: str = "", path: Path | None = None) -> int:
     """How many rows an Explorer search finds: one count query, for the pager."""
     return int(fetch(f"{kind}_page_count", _search_params(kind, f, search), path).iloc[0, 0])
 
 
+@filters_unused(_search_unused)
 def search_rows(
     kind: str, f: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE, path: Path | None = None
 ) -> pd.DataFrame:

@@ -176,13 +176,13 @@ try:
         )
         st.subheader(t("gap_list_title", threshold=f"{threshold}%"))
         page_size = 50
-        _, total = cached(queries.consent_gap_services, f, threshold / 100, 0, 1)
+        total = cached(queries.consent_gap_count, f, threshold / 100)
         if total == 0:
             ui.empty(t, "no_gaps")
         else:
             st.caption(t("gap_list_count", n=f"{total:,}"))
             page = ui.pager("con_gap_page", total, page_size, t)
-            gaps, _ = cached(queries.consent_gap_services, f, threshold / 100, page, page_size)
+            gaps = cached(queries.consent_gap_rows, f, threshold / 100, page, page_size)
             gaps["service_status"] = [vocab("service_status", s, f.lang) for s in gaps["service_status"]]
             ui.table(gaps, key="con_gap_table")
             ui.download(gaps, "consent_gap_list", "con_gaps", t)

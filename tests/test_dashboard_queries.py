@@ -197,3 +197,51 @@ def test_a_new_build_changes_the_data_version(sample_db, tmp_path):
     shutil.copy(sample_db, replacement)
     replacement.replace(copy)  # what the ETL's publish step does
     assert data_version(copy) != before
+
+
+def _declared() -> list:
+    """Every query function that declares Filters fields it does not read (filters_unused)."""
+    found = []
+    for module in (queries, kpis):
+        for name in dir(module):
+            fn = getattr(module, name)
+            if callable(fn) and hasattr(fn, "filters_unused") and getattr(fn, "__module__", "") == module.__name__:
+                found.append(fn)
+    return found
+
+
+def test_declared_unused_filters_are_not_read_by_the_sql_they_run(sample_db, monkeypatch):
+    """dashboard.cache keys a result without the fields its function declares unused; that is
+    right only if no SQL the function runs takes them ($categories, $show), and the page language
+    reaches no SQL at all."""
+    declared = _declared()
+    assert {fn.__name__ for fn in declared} >= {"top_providers", "incident_kpis", "overview_kpis", "search_rows"}
+    ran: list[tuple[str, dict]] = []
+    real_fetch = queries.fetch
+
+    def spy(name, params=None, path=None):
+        ran.append((name, dict(params or {})))
+        return real_fetch(name, params, path)
+
+    monkeypatch.setattr(queries, "fetch", spy)
+    f = Filters(categories=("fraud",), show="active", lang="zh").with_period("all")
+    calls = [(fn, (f,)) for fn in declared if fn.__name__ not in ("search_rows", "search_count")]
+    calls = [(fn, (f, 0.8) if fn.__name__.startswith("consent_gap") else args) for fn, args in calls]
+    calls += [
+        (fn, (kind, f))
+        for fn in declared
+        if fn.__name__ in ("search_rows", "search_count")
+        for kind in queries.SEARCHES
+    ]
+    for fn, args in calls:
+        ran.clear()
+        fn(*args, path=sample_db)
+        unused = queries.unused_fields(fn, args, {})
+        assert "lang" in unused
+        assert ran, fn.__name__
+        for name, params in ran:
+            text = queries.sql_text(name)
+            for field, parameter in (("categories", "$categories"), ("show", "$show")):
+                if field in unused:
+                    assert parameter not in text, f"{fn.__name__} declares {field} unused but {name}.sql reads it"
+            assert "zh" not in map(str, params.values())

@@ -1,12 +1,13 @@
 -- Penalty totals per currency for the period and the previous one of equal length: every
 -- currency present, never converted, never added to another (a card per currency, so a sum in
--- one currency cannot hide amounts in another).
+-- one currency cannot hide amounts in another). Rows are first summed per currency and period.
 with incidents as (
     select
         coalesce(penalty_currency, 'unknown') as penalty_currency,
-        penalty_amount,
         ($is_all_time or event_date between $start_date and $end_date) as is_in_period,
         (not $is_all_time and event_date between $prev_start_date and $prev_end_date) as is_in_previous,
+        sum(penalty_amount) as penalty_amount,
+        count(*) as action_count,
     from mart_incidents
     where penalty_amount is not null
         and ($is_all_time or event_date between $prev_start_date and $end_date)
@@ -16,6 +17,7 @@ with incidents as (
             or strpos(lower(coalesce(registered_provider_name, '')), $provider) > 0)
         and (len($categories::varchar[]) = 0 or list_contains($categories::varchar[], category))
         -- end include: _incident_scope
+    group by all
 ),
 
 final as (
@@ -23,11 +25,11 @@ final as (
         penalty_currency,
         coalesce(sum(penalty_amount) filter (where is_in_period), 0) as penalty_amount,
         coalesce(sum(penalty_amount) filter (where is_in_previous), 0) as prev_penalty_amount,
-        count(*) filter (where is_in_period) as action_count,
-        count(*) filter (where is_in_previous) as prev_action_count,
+        coalesce(sum(action_count) filter (where is_in_period), 0)::bigint as action_count,
+        coalesce(sum(action_count) filter (where is_in_previous), 0)::bigint as prev_action_count,
     from incidents
     group by all
-    having count(*) filter (where is_in_period or is_in_previous) > 0
+    having coalesce(sum(action_count) filter (where is_in_period or is_in_previous), 0) > 0
 )
 
 select * from final
