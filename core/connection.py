@@ -16,11 +16,19 @@ by one). So a page run can ask for one connection (`shared_connection()`): insid
 while a build is pinned, the first connect() opens the file as above and every later one gets a
 cursor of that same read-only connection, which reads the pinned build; the connection is closed
 when the block ends, so none outlives the run.
+
+DuckDB keeps one database instance per path in a process: while any connection to the path is
+open, connecting again returns that instance, which still reads the file the path named when it
+was opened. So after a publish, a session opening the new build while another session still
+holds the old one would read the old build under the new version (and cache it so). connect()
+therefore waits, before it opens, until this process holds no connection to another build of
+the same path (at most a page run; _open_builds counts them).
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -49,6 +57,7 @@ class _Shared:
 
     con: duckdb.DuckDBPyConnection | None = None
     key: tuple[str, str] | None = None
+    held: tuple[str, str] | None = None  # what to _release when the connection closes
 
 
 _SHARED: ContextVar[_Shared | None] = ContextVar("shared_connection", default=None)
@@ -66,6 +75,8 @@ def shared_connection() -> Iterator[None]:
         _SHARED.reset(token)
         if shared.con is not None:
             shared.con.close()
+            if shared.held is not None:
+                _release(*shared.held)
 
 
 class BuildChanged(Exception):
@@ -128,6 +139,76 @@ def data_version(path: Path | None = None) -> str:
     return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
+# Connections this process holds open, per path and build version (module docstring).
+_OPEN_CHANGED = threading.Condition()
+_open_builds: dict[str, dict[str, int]] = {}
+_mine = threading.local()  # the same counts for the current thread alone
+# A connection to another build held longer than this is taken to be leaked, not waited for.
+OTHER_BUILD_WAIT_S = 60.0
+
+
+def _mine_for(key: str) -> dict[str, int]:
+    return _mine.__dict__.setdefault("builds", {}).setdefault(key, {})
+
+
+def _hold(path: Path, version: str) -> str:
+    """Wait until no connection of this process reads another build of `path`, then count one
+    for `version`. Returns the key to release."""
+    key = str(path.resolve())
+    mine = _mine_for(key)
+    if any(n for v, n in mine.items() if v != version):
+        # This very thread reads another build (a run that pinned it): waiting would wait on
+        # itself, and reading both would mix builds; the run starts again on the new build.
+        raise BuildChanged(path)
+    with _OPEN_CHANGED:
+        _OPEN_CHANGED.wait_for(
+            lambda: not any(n for v, n in _open_builds.get(key, {}).items() if v != version),
+            timeout=OTHER_BUILD_WAIT_S,
+        )
+        counts = _open_builds.setdefault(key, {})
+        counts[version] = counts.get(version, 0) + 1
+    mine[version] = mine.get(version, 0) + 1
+    return key
+
+
+def _release(key: str, version: str) -> None:
+    mine = _mine.__dict__.get("builds", {}).get(key, {})
+    if mine.get(version):
+        mine[version] -= 1
+        if not mine[version]:
+            del mine[version]
+    with _OPEN_CHANGED:
+        counts = _open_builds.get(key, {})
+        counts[version] -= 1
+        if not counts[version]:
+            del counts[version]
+        _OPEN_CHANGED.notify_all()
+
+
+def _open(path: Path, pinned: str | None) -> tuple[duckdb.DuckDBPyConnection, str, str]:
+    """A read-only connection to the build `path` names now (the pinned one, else BuildChanged),
+    opened once no connection of this process reads another build of it; with the key and
+    version to _release when it closes."""
+    # Unpinned, in a thread that already reads a build of this path: that build (DuckDB would
+    # give that instance anyway, and the thread keeps reading one build).
+    reading = [v for v, n in _mine_for(str(path.resolve())).items() if n]
+    version = pinned or (reading[0] if reading else data_version(path))
+    key = _hold(path, version)
+    try:
+        if pinned is not None and data_version(path) != pinned:
+            raise BuildChanged(path)
+        con = duckdb.connect(str(path), read_only=True, config=READ_CONFIG)
+        # The path named the pinned build before and after the open, so the open file is that
+        # build (os.replace gives each build a new inode; the open handle keeps reading it).
+        if pinned is not None and data_version(path) != pinned:
+            con.close()
+            raise BuildChanged(path)
+    except BaseException:
+        _release(key, version)
+        raise
+    return con, key, version
+
+
 @contextmanager
 def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     path = path or db_path()
@@ -146,14 +227,9 @@ def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         return
     if pinned is not None and data_version(path) != pinned:
         raise BuildChanged(path)
-    con = duckdb.connect(str(path), read_only=True, config=READ_CONFIG)
-    # The path named the pinned build before and after the open, so the open file is that build
-    # (os.replace gives each build a new inode; the open handle keeps reading it).
-    if pinned is not None and data_version(path) != pinned:
-        con.close()
-        raise BuildChanged(path)
+    con, held, version = _open(path, pinned)
     if shared is not None and shared.con is None:
-        shared.con, shared.key = con, key
+        shared.con, shared.key, shared.held = con, key, (held, version)
         cursor = con.cursor()
         try:
             yield cursor
@@ -164,3 +240,4 @@ def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+        _release(held, version)
