@@ -25,8 +25,7 @@ select
     ) as ownership_type,
 from (select *, $end_date::date as active_on from mart_registrations) as registrations
 where
-    -- The drill-down from a KPI card (Filters.show, URL `show`): active at the period end,
-    -- cancelled in it, or by default filed in it (the "new filings" KPI).
+    -- include: _registration_show
     case $show
         when 'active' then (
             -- include: _active_on
@@ -37,6 +36,7 @@ where
         when 'cancelled' then cancelled_date between $start_date and $end_date
         else ($is_all_time or filed_date between $start_date and $end_date)
     end
+    -- end include: _registration_show
     -- include: _registration_scope
     and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
     and (len($registries::varchar[]) = 0 or list_has_any(registries, $registries::varchar[]))
