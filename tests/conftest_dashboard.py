@@ -62,6 +62,13 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def real_db(real_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every real list in ../shared/real-data (tests/fixtures/real_sources.toml), as the drill-down
+    tests read it."""
+    return _once("real", tmp_path_factory, ROOT / "tests" / "fixtures" / "real_sources.toml")
+
+
+@pytest.fixture(scope="session")
 def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty-but-valid warehouse: every source file holds only its header."""
     return _once("empty", tmp_path_factory, FIXTURES / "empty" / "sources.toml")

@@ -11,7 +11,6 @@ import pytest
 
 from dashboard import kpis, queries
 from dashboard.filters import Filters, parse_query_params, to_query_params
-from tests.conftest import FIXTURES, run_cli
 
 pytest_plugins = ["conftest_dashboard"]
 
@@ -23,14 +22,6 @@ VIEWS = [
     {"period": "2024", "reg": "cac_genai", "cat": "privacy"},
     {"from": "2024-03-01", "to": "2025-08-31", "q": "科技"},
 ]
-
-
-@pytest.fixture(scope="module")
-def real_db(real_data, tmp_path_factory):
-    db = tmp_path_factory.mktemp("drill") / "w.duckdb"
-    result = run_cli("run", "--sources", str(FIXTURES / "real_sources.toml"), "--db", str(db), "--quiet")
-    assert result.returncode == 0, result.stderr + result.stdout
-    return db
 
 
 def _explorer_count(f: Filters, show: str, db) -> int:

@@ -12,7 +12,6 @@ import pytest
 
 from dashboard import drill, queries
 from dashboard.filters import NOT_STATED, Filters, parse_query_params, to_query_params
-from tests.conftest import FIXTURES, run_cli
 
 pytest_plugins = ["conftest_dashboard"]
 
@@ -23,14 +22,6 @@ VIEWS = [
     {"period": "2025", "jur": "CN-BJ,CN-SH"},
     {"from": "2024-03-10", "to": "2025-08-20", "q": "科技"},
 ]
-
-
-@pytest.fixture(scope="module")
-def real_db(real_data, tmp_path_factory):
-    db = tmp_path_factory.mktemp("marks") / "w.duckdb"
-    result = run_cli("run", "--sources", str(FIXTURES / "real_sources.toml"), "--db", str(db), "--quiet")
-    assert result.returncode == 0, result.stderr + result.stdout
-    return db
 
 
 def _count(linked: Filters, db) -> int:

@@ -14,7 +14,6 @@ import pytest
 
 from dashboard import drill, queries
 from dashboard.filters import NOT_STATED, parse_query_params
-from tests.conftest import FIXTURES, run_cli
 
 pytest_plugins = ["conftest_dashboard"]
 
@@ -126,14 +125,6 @@ def test_overview_and_violations_month_bars_link_to_exactly_their_records(sample
         month = parts[parts["month_date"] == parts.groupby("month_date")["record_count"].sum().idxmax()]
         for row in month.itertuples():
             _check(at, "vio_main", [row.group_value, _iso(row.month_date)], int(row.record_count), sample_db)
-
-
-@pytest.fixture(scope="module")
-def real_db(real_data, tmp_path_factory):
-    db = tmp_path_factory.mktemp("marks_app") / "w.duckdb"
-    result = run_cli("run", "--sources", str(FIXTURES / "real_sources.toml"), "--db", str(db), "--quiet")
-    assert result.returncode == 0, result.stderr + result.stdout
-    return db
 
 
 def test_a_provider_whose_name_is_part_of_another_links_to_its_own_records_on_the_real_lists(
