@@ -151,10 +151,9 @@ def _mine_for(key: str) -> dict[str, int]:
     return _mine.__dict__.setdefault("builds", {}).setdefault(key, {})
 
 
-def _hold(path: Path, version: str) -> str:
-    """Wait until no connection of this process reads another build of `path`, then count one
-    for `version`. Returns the key to release."""
-    key = str(path.resolve())
+def _hold(path: Path, key: str, version: str) -> None:
+    """Wait until no connection of this process reads another build of `path` (`key`: its
+    resolved path), then count one for `version`."""
     mine = _mine_for(key)
     if any(n for v, n in mine.items() if v != version):
         # This very thread reads another build (a run that pinned it): waiting would wait on
@@ -168,7 +167,6 @@ def _hold(path: Path, version: str) -> str:
         counts = _open_builds.setdefault(key, {})
         counts[version] = counts.get(version, 0) + 1
     mine[version] = mine.get(version, 0) + 1
-    return key
 
 
 def _release(key: str, version: str) -> None:
@@ -191,9 +189,10 @@ def _open(path: Path, pinned: str | None) -> tuple[duckdb.DuckDBPyConnection, st
     version to _release when it closes."""
     # Unpinned, in a thread that already reads a build of this path: that build (DuckDB would
     # give that instance anyway, and the thread keeps reading one build).
-    reading = [v for v, n in _mine_for(str(path.resolve())).items() if n]
+    key = str(path.resolve())
+    reading = [v for v, n in _mine_for(key).items() if n]
     version = pinned or (reading[0] if reading else data_version(path))
-    key = _hold(path, version)
+    _hold(path, key, version)
     try:
         if pinned is not None and data_version(path) != pinned:
             raise BuildChanged(path)

@@ -186,8 +186,9 @@ def _prepare_previous_registrations(con: duckdb.DuckDBPyConnection, has_prev: bo
         )
 
 
-def _run_model(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
-    text = sql.load(MODEL_FILES[name])
+def _run_model(con: duckdb.DuckDBPyConnection, name: str, params: dict, text: str | None = None) -> None:
+    """Run a model's SQL (or `text` made from it) with the parameters it takes."""
+    text = text or sql.load(MODEL_FILES[name])
     wanted = sql.parameters(text)
     con.execute(text, {k: v for k, v in params.items() if k in wanted})
 
@@ -562,10 +563,8 @@ def _affected_incidents(con: duckdb.DuckDBPyConnection) -> int | None:
 def _run_model_delta(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> None:
     """Redo a model's rows for the incidents in `__affected_incidents` only: delete them, then
     insert what the model's own SQL gives for them (incremental.delta_sql)."""
-    text = incremental.delta_sql(name, sql.load(MODEL_FILES[name]))
     con.execute(f"delete from {name} where incident_id in (select incident_id from __affected_incidents)")
-    wanted = sql.parameters(text)
-    con.execute(text, {k: v for k, v in params.items() if k in wanted})
+    _run_model(con, name, params, incremental.delta_sql(name, sql.load(MODEL_FILES[name])))
 
 
 def _load_one(
