@@ -230,6 +230,8 @@ MEANINGS: dict[str, tuple[str, str, str]] = {
     "registered_provider_name": ("varchar", "Provider of the linked registration", "关联备案的主体"),
     "registered_service_name": ("varchar", "Service of the linked registration", "关联备案的服务名称"),
     "is_filed_before_incident": ("boolean", "Whether the linked registration was filed before the event date", "关联备案是否早于事件日期"),
+    "provider_key": ("ubigint", "64-bit hash of the one provider name the record gives (empty for none or several); its name is in mart_incident_name_keys", "记录所载唯一提供者名称的 64 位哈希（无或多个名称时为空）；名称见 mart_incident_name_keys"),
+    "is_month_precise": ("boolean", "The event date is known at least to the month (a date given only as a year, a range or open-ended is not): the records monthly charts draw", "事件日期至少精确到月（仅有年份、区间或开放式日期的不是）：月度图表所绘记录"),
     # Consent
     "dataset_name": ("varchar", "Training dataset", "训练数据集"),
     "has_personal_info": ("varchar", "Whether the dataset holds personal information: yes / no / unknown", "数据集是否含个人信息：是/否/未知"),
@@ -432,6 +434,8 @@ TABLE_MEANINGS: dict[tuple[str, str], tuple[str, str, str]] = {
     ("sector_rules", "note"): ("varchar", "Why the rule is there", "规则说明"),
     ("summary.csv", "as_of_date"): ("date", "For the rows comparing the lists with the official totals: the official date (each one in the period, else the latest before its end); empty for the KPIs", "与官方总数对照的行：官方日期（期内各日期；期内没有时为期末前最近一次）；指标行为空"),
     ("summary.csv", "registry"): ("varchar", "For the rows comparing the lists with the official totals: the list compared; empty for the KPIs", "与官方总数对照的行：所对照的清单；指标行为空"),
+    ("mart_incident_days", "penalty_amount"): ("double", "Sum of the penalty amounts of the group's records, in its penalty_currency", "该组记录罚款金额之和（以 penalty_currency 计）"),
+    ("mart_incident_name_keys", "name_key"): ("ubigint", "64-bit hash of the provider name (mart_incidents.provider_key)", "提供者名称的 64 位哈希（即 mart_incidents.provider_key）"),
     ("provider_aliases", "country"): ("varchar", "ISO 3166-1 alpha-2 country of the headquarters", "总部所在国家（ISO 两位代码）"),
 }  # fmt: skip
 _TABLE_ENTITY = {e.stg_table: e.name for e in ENTITIES.values()} | {

@@ -37,8 +37,18 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
         "violation_types", "enforcement_action", "penalty_amount", "penalty_currency", "status",
         "registration_id", "url", "source", "jurisdiction_name", "jurisdiction_name_en", "event_date",
         "link_status", "link_method", "linked_registration_id", "registration_filed_date",
-        "registered_provider_name", "registered_service_name", "is_filed_before_incident",
+        "registered_provider_name", "registered_service_name", "is_filed_before_incident", "is_month_precise",
+        "provider_key",
     ),
+    # The incidents counted per day and field value (the pages' incident KPIs and charts when no
+    # provider is searched), and the provider names behind mart_incidents.provider_key.
+    "mart_incident_days": (
+        "event_date", "record_type", "category", "severity", "source", "jurisdiction_code", "jurisdiction_name",
+        "jurisdiction_name_en", "country", "link_status", "link_method", "is_filed_before_incident",
+        "penalty_currency", "occurred_precision", "is_month_precise", "record_count", "penalty_amount",
+        "penalty_count",
+    ),
+    "mart_incident_name_keys": ("name_key", "provider_name"),
     "mart_consent": (
         "registration_id", "dataset_name", "has_personal_info", "personal_records", "consented_records",
         "has_sensitive_info", "legal_basis", "audit_date", "source", "service_name", "provider_name", "registry",

@@ -16,7 +16,7 @@ where ($is_all_time or event_date between $start_date and $end_date)
             and coalesce(penalty_currency, 'unknown') = regexp_replace(substr($show, 9), '-month$', '')
         else true
     end
-    and (not suffix($show, '-month') or occurred_date is null or coalesce(occurred_precision, 'day') in ('day', 'month'))
+    and (not suffix($show, '-month') or is_month_precise)
     and ($seg_sev = '' or coalesce(severity, 'unknown') = $seg_sev)
     and ($seg_src = '' or source = $seg_src)
     -- end include: _incident_show

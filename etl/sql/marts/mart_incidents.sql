@@ -131,6 +131,12 @@ final as (
         jurisdictions.name_zh as jurisdiction_name,
         jurisdictions.name_en as jurisdiction_name_en,
         coalesce(incidents.occurred_date, incidents.reported_date) as event_date,
+        -- The date is known at least to the month: the only records a monthly chart draws (a
+        -- year-precision `2019` is stored as 2019-01-01 and would pile up in January). A
+        -- reported date is a day.
+        (
+            incidents.occurred_date is null or coalesce(incidents.occurred_precision, 'day') in ('day', 'month')
+        ) as is_month_precise,
         case
             when best_links.registration_id is not null then 'linked'
             when incidents.registration_id is not null then 'unknown_registration'
@@ -139,6 +145,14 @@ final as (
         best_links.link_method,
         best_links.registration_id as linked_registration_id,
         incident_provider_ids.provider_ids,
+        -- The one provider name of a record that gives one, as a 64-bit hash: the dashboard ranks
+        -- repeat providers by grouping on this number, a tenth of the time grouping on the text
+        -- takes at 10M records (dashboard/sql/repeat_providers.sql; mart_incident_name_keys
+        -- gives each key its name). Empty for a record giving none or several names.
+        case
+            when len(incidents.provider_names) = 1 and incidents.provider_names[1] is not null
+                then hash(incidents.provider_names[1])
+        end as provider_key,
         best_links.provider_match_method,
         best_links.service_match,
         best_links.candidate_registration_count,
