@@ -31,6 +31,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 _NEVER_READ = ("lang",)
 REGISTRATIONS = ("categories", "show", *_NEVER_READ)  # the incident category and drill-down: incidents, Explorer
 INCIDENTS = ("show", *_NEVER_READ)  # the drill-down: Explorer only
+# The period: for what the latest load changed, which no period narrows (a period change on the
+# Licensing page then does not run those queries again).
+PERIOD = ("period", "start", "end")
 
 
 def filters_unused(*fields: str | Callable[..., tuple[str, ...]]) -> Callable[[F], F]:
@@ -200,12 +203,12 @@ def filings_by_ownership(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("filings_by_ownership", f.params(), path)
 
 
-@filters_unused(*REGISTRATIONS)
+@filters_unused(*REGISTRATIONS, *PERIOD)
 def registration_changes_by_type(f: Filters, path: Path | None = None) -> pd.DataFrame:
     return fetch("registration_changes_by_type", f.params(), path)
 
 
-@filters_unused(*REGISTRATIONS)
+@filters_unused(*REGISTRATIONS, *PERIOD)
 def registration_changes_rows(
     f: Filters, change_type: str = "", limit: int = 500, path: Path | None = None
 ) -> pd.DataFrame:

@@ -213,7 +213,7 @@ def _declared() -> list:
 def test_declared_unused_filters_are_not_read_by_the_sql_they_run(sample_db, monkeypatch):
     """dashboard.cache keys a result without the fields its function declares unused; that is
     right only if no SQL the function runs takes them ($categories, $show), and the page language
-    reaches no SQL at all."""
+    reaches no SQL at all; a function declaring the period unused runs no SQL taking a date bound."""
     declared = _declared()
     assert {fn.__name__ for fn in declared} >= {"top_providers", "incident_kpis", "overview_kpis", "search_rows"}
     ran: list[tuple[str, dict]] = []
@@ -241,7 +241,12 @@ def test_declared_unused_filters_are_not_read_by_the_sql_they_run(sample_db, mon
         assert ran, fn.__name__
         for name, params in ran:
             text = queries.sql_text(name)
-            for field, parameter in (("categories", "$categories"), ("show", "$show")):
+            read = (
+                ("categories", "$categories"),
+                ("show", "$show"),
+                *((field, p) for field in queries.PERIOD for p in ("$start_date", "$end_date", "$is_all_time", "$prev_")),
+            )
+            for field, parameter in read:
                 if field in unused:
                     assert parameter not in text, f"{fn.__name__} declares {field} unused but {name}.sql reads it"
             assert "zh" not in map(str, params.values())
