@@ -244,7 +244,11 @@ def test_declared_unused_filters_are_not_read_by_the_sql_they_run(sample_db, mon
             read = (
                 ("categories", "$categories"),
                 ("show", "$show"),
-                *((field, p) for field in queries.PERIOD for p in ("$start_date", "$end_date", "$is_all_time", "$prev_")),
+                *(
+                    (field, bound)
+                    for field in queries.PERIOD
+                    for bound in ("$start_date", "$end_date", "$is_all_time", "$prev_")
+                ),
             )
             for field, parameter in read:
                 if field in unused:
