@@ -10,15 +10,17 @@ provider alias table), then, in the same run and each in a fresh process:
      matching, marts, atomic publish; its time and peak RSS per step;
   3. the ETL again with nothing changed (incremental: same sha256);
   4. the ETL after the provider alias table changed (one line added, a provider no incident names);
-  4b. the ETL after an alias change that reaches incidents: 200 of the incidents' provider names
-     (provider-0 … provider-199) added to the aliases of baidu, a provider the list holds, so
-     every incident naming them is linked anew (the incident marts are redone for those alone);
   5. the ETL after a new CAC batch (genai_new.csv, 1,000 rows);
+  5b. last, the ETL after an alias change that reaches incidents: 200 of the incidents' provider
+     names (provider-0 … provider-199) added to the aliases of baidu, a provider the list holds,
+     so every incident naming them is linked anew (the incident marts are redone for those alone);
   6. the sector and ownership tagging alone (mart_registration_sectors, mart_provider_ownership)
      re-run on a copy of the full build: its share of the full build (goal: under 5%);
   7. THE NAIVE PANDAS PEER (bench/pandas_peer.py): pandas read_csv, the same kind of checks,
      bad rows set aside, good rows into DuckDB (first repetition only, or --peer-every-time).
-Prints seconds, rows/s and peak RSS for each, the ratios ETL / plain load and ETL / peer, the
+Each changed-input run starts from the original inputs: after each, the inputs are restored and
+an untimed run brings the warehouse back to them. Prints seconds, rows/s and peak RSS for each,
+the ratios ETL / plain load and ETL / peer, the
 incremental runs as a share of the full build, and with --repeat N the median and the spread.
 Goals (issue 12): full build within 1.5x of the plain load, peak RSS ≤ 2 GB, an unchanged run
 ≤ 5% and a one-small-source run ≤ 20% of a full build. Not a test: nothing here asserts a time.
@@ -131,11 +133,7 @@ def one_round(inputs: Path, out: Path, files: list[Path], total_rows: int, peer:
         alias_changed = child("etl", {"sources": sources, "db": db, "flags": ["--profile"]})
     finally:
         aliases.write_bytes(original_aliases)
-    try:
-        aliases.write_text(_aliases_reaching_incidents(original_aliases.decode("utf-8")), encoding="utf-8")
-        alias_reaching = child("etl", {"sources": sources, "db": db, "flags": ["--profile"]})
-    finally:
-        aliases.write_bytes(original_aliases)
+    child("etl", {"sources": sources, "db": db, "flags": []})  # untimed: back to the inputs as they were
     lines = (inputs / "genai.csv").read_text(encoding="utf-8").splitlines()
     new_rows = [lines[0]] + [line.replace("MoXing", "XinPi").replace("模型", "新批模型", 1) for line in lines[1:1001]]
     (inputs / "genai_new.csv").write_text("\n".join(new_rows) + "\n", encoding="utf-8")
@@ -143,6 +141,13 @@ def one_round(inputs: Path, out: Path, files: list[Path], total_rows: int, peer:
         new_batch = child("etl", {"sources": sources, "db": db, "flags": ["--profile"]})
     finally:
         (inputs / "genai_new.csv").unlink(missing_ok=True)
+    child("etl", {"sources": sources, "db": db, "flags": []})  # untimed: back to the inputs as they were
+    # Last in the round: the next round starts with a full build.
+    try:
+        aliases.write_text(_aliases_reaching_incidents(original_aliases.decode("utf-8")), encoding="utf-8")
+        alias_reaching = child("etl", {"sources": sources, "db": db, "flags": ["--profile"]})
+    finally:
+        aliases.write_bytes(original_aliases)
     result = {"baseline": baseline, "full": full, "unchanged": unchanged, "alias_changed": alias_changed}
     result["alias_reaching"] = alias_reaching
     result["tagging"] = tagging
