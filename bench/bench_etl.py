@@ -119,7 +119,7 @@ def one_round(inputs: Path, out: Path, files: list[Path], total_rows: int, peer:
         stale.unlink(missing_ok=True)
     (inputs / "genai_new.csv").unlink(missing_ok=True)
     aliases = inputs / "provider_aliases.csv"
-    original_aliases = aliases.read_bytes()
+    original_aliases = aliases.read_text(encoding="utf-8")
     sources, db = str(inputs / "sources.toml"), str(out / "warehouse.duckdb")
     baseline = child("baseline", {"db": str(out / "baseline.duckdb"), "files": [str(f) for f in files]})
     assert baseline["rows"] == total_rows, baseline
@@ -127,27 +127,29 @@ def one_round(inputs: Path, out: Path, files: list[Path], total_rows: int, peer:
     tagging = child("tagging", {"db": db, "copy": str(out / "tagging.duckdb")})
     (out / "tagging.duckdb").unlink(missing_ok=True)
     unchanged = child("etl", {"sources": sources, "db": db, "flags": ["--profile"]})
-    try:
-        with open(aliases, "a", encoding="utf-8") as handle:
-            handle.write("zz_bench,ZZ Bench,测试公司,测试公司有限公司,ZZ Bench Co,zz-bench,CN\n")
-        alias_changed = child("etl", {"sources": sources, "db": db, "flags": ["--profile"]})
-    finally:
-        aliases.write_bytes(original_aliases)
-    child("etl", {"sources": sources, "db": db, "flags": []})  # untimed: back to the inputs as they were
+
+    def changed_run(path: Path, text: str, settle: bool = True) -> dict:
+        """The ETL, timed, with `path` holding `text`; then the file as it was (or gone), and with
+        `settle` an untimed run that brings the warehouse back to the original inputs."""
+        before = path.read_bytes() if path.exists() else None
+        try:
+            path.write_text(text, encoding="utf-8")
+            return child("etl", {"sources": sources, "db": db, "flags": ["--profile"]})
+        finally:
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(before)
+            if settle:
+                child("etl", {"sources": sources, "db": db, "flags": []})
+
+    one_more = "zz_bench,ZZ Bench,测试公司,测试公司有限公司,ZZ Bench Co,zz-bench,CN\n"
+    alias_changed = changed_run(aliases, original_aliases + one_more)
     lines = (inputs / "genai.csv").read_text(encoding="utf-8").splitlines()
     new_rows = [lines[0]] + [line.replace("MoXing", "XinPi").replace("模型", "新批模型", 1) for line in lines[1:1001]]
-    (inputs / "genai_new.csv").write_text("\n".join(new_rows) + "\n", encoding="utf-8")
-    try:
-        new_batch = child("etl", {"sources": sources, "db": db, "flags": ["--profile"]})
-    finally:
-        (inputs / "genai_new.csv").unlink(missing_ok=True)
-    child("etl", {"sources": sources, "db": db, "flags": []})  # untimed: back to the inputs as they were
+    new_batch = changed_run(inputs / "genai_new.csv", "\n".join(new_rows) + "\n")
     # Last in the round: the next round starts with a full build.
-    try:
-        aliases.write_text(_aliases_reaching_incidents(original_aliases.decode("utf-8")), encoding="utf-8")
-        alias_reaching = child("etl", {"sources": sources, "db": db, "flags": ["--profile"]})
-    finally:
-        aliases.write_bytes(original_aliases)
+    alias_reaching = changed_run(aliases, _aliases_reaching_incidents(original_aliases), settle=False)
     result = {"baseline": baseline, "full": full, "unchanged": unchanged, "alias_changed": alias_changed}
     result["alias_reaching"] = alias_reaching
     result["tagging"] = tagging
