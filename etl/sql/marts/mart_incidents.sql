@@ -173,5 +173,7 @@ final as (
 )
 
 -- Stored in event order: DuckDB's per-row-group min/max then lets a period filter skip most of a
--- 10M-row table, which keeps the dashboard's cold queries fast.
-select * from final order by event_date, incident_id
+-- 10M-row table, which keeps the dashboard's provider searches fast (0.23 s against 0.45 s
+-- unsorted on Overview at 10M). By the date alone: the order within a day serves no query, and
+-- sorting on the id as well took this model from 19 s to 23 s at 10M rows.
+select * from final order by event_date
