@@ -402,24 +402,6 @@ STEP_LABELS = {
 }
 
 
-@contextlib.contextmanager
-def _any_row_order(con: duckdb.DuckDBPyConnection, target: re.Match | None, entity_name: str):
-    """The good rows' insert into the stg table may write them in any order: nothing reads a
-    staging table by its row order (every model orders or groups by its own keys; a duplicate key
-    keeps its lowest source_line). Without keeping insertion order, DuckDB writes the rows from
-    both threads at once: at 10M incidents under the 1 GB default limit the insert took 10.1 s
-    instead of 17.9 s. Only this statement: the reader numbers lines with row_number() over (),
-    which needs the order kept."""
-    if not (target and target[2].lower() == ENTITIES[entity_name].stg_table):
-        yield
-        return
-    con.execute("set preserve_insertion_order = false")
-    try:
-        yield
-    finally:
-        con.execute("reset preserve_insertion_order")
-
-
 def stage(
     con: duckdb.DuckDBPyConnection,
     entity_name: str,
@@ -443,7 +425,7 @@ def stage(
     for statement in duckdb.extract_statements(sql.load(staging_path(entity_name))):
         target = _WRITES.search(statement.query)
         label = STEP_LABELS.get(f"{target[1].split()[0].lower()} {target[2].lower()}", "stage") if target else "stage"
-        with step(label) if step else contextlib.nullcontext(), _any_row_order(con, target, entity_name):
+        with step(label) if step else contextlib.nullcontext():
             con.execute(statement, {k: v for k, v in params.items() if k in statement.named_parameters})
     loaded, quarantined = con.execute(
         "select count(*) filter (where __errors is null), count(*) filter (where __errors is not null) from __checked"
