@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from core.schema import PUBLISHED
 from dashboard import queries
 from dashboard.filters import Filters
 
@@ -39,16 +40,14 @@ QUERIES = (
     ("penalties_by_month", lambda f, p: queries.penalties_by_month(f, p)),
     ("incident_linkage", lambda f, p: queries.incident_linkage(f, p)),
 )
-# One row per record, as mart_incident_days would be if no two records shared a group.
-PER_RECORD = """
-create temp view mart_incident_days as
-select
-    event_date, record_type, category, severity, source, jurisdiction_code, jurisdiction_name,
-    jurisdiction_name_en, country, link_status, link_method, is_filed_before_incident, penalty_currency,
-    occurred_precision, is_month_precise, 1::bigint as record_count, penalty_amount,
-    (penalty_amount is not null)::bigint as penalty_count,
-from main.mart_incidents
-"""
+# One row per record, as mart_incident_days would be if no two records shared a group: its
+# published columns (core.schema), each read from mart_incidents, the measures for one record.
+_ONE_RECORD = {"record_count": "1::bigint", "penalty_count": "(penalty_amount is not null)::bigint"}
+PER_RECORD = (
+    "create temp view mart_incident_days as select "
+    + ", ".join(f"{_ONE_RECORD[c]} as {c}" if c in _ONE_RECORD else c for c in PUBLISHED["mart_incident_days"])
+    + " from main.mart_incidents"
+)
 
 
 def _views(db) -> list[Filters]:
