@@ -56,8 +56,11 @@ PUBLISHED: dict[str, tuple[str, ...]] = {
         "coverage_pct", "audit_quarter_date",
     ),
     # Sector tags and ownership types (issue 14): the sector and ownership filters, the Licensing
-    # page's sector and ownership charts, the Explorer.
-    "mart_registration_sectors": ("registration_id", "sector"),
+    # page's sector and ownership charts, the Explorer. The sector charts count from the sector rows
+    # alone, so each carries the registration fields the period and the filters read.
+    "mart_registration_sectors": (
+        "registration_id", "sector", "filed_date", "jurisdiction_code", "registries", "provider_name",
+    ),
     "mart_provider_ownership": ("provider_name", "ownership_type", "ownership_basis", "sasac_group"),
     # Read by dashboard.queries.provider_aliases when the build has it.
     "mart_provider_aliases": ("provider_id", "alias", "alias_kind"),

@@ -56,6 +56,46 @@ def test_jurisdiction_filter_narrows_and_sums(sample_db, marts):
     assert len(by) >= 31, "every province stays on the map"
 
 
+@pytest.fixture(scope="module")
+def tagging(sample_db):
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        return {
+            t: con.execute(f"select * from {t}").df() for t in ("mart_registration_sectors", "mart_provider_ownership")
+        }
+
+
+def test_filings_by_ownership_match_a_pandas_count(sample_db, marts, tagging):
+    reg = marts["mart_registrations"]
+    filed = reg[reg.filed_date.between("2025-01-01", "2025-12-31")]
+    owners = tagging["mart_provider_ownership"].set_index("provider_name")["ownership_type"]
+    kinds = filed.provider_name.map(owners).fillna("other_enterprise")
+    expected = {kind: (len(rows), rows.provider_name.nunique()) for kind, rows in filed.groupby(kinds, dropna=False)}
+    got = queries.filings_by_ownership(PERIOD, sample_db)
+    assert {r.ownership_type: (r.filing_count, r.provider_count) for r in got.itertuples()} == expected
+    assert len(expected) >= 2, "the sample has providers of more than one ownership type"
+
+
+def test_sector_charts_match_a_pandas_count(sample_db, marts, tagging):
+    """The sector charts count from mart_registration_sectors alone (its rows carry the filing
+    date and the filtered fields): the same counts as joining the registrations."""
+    reg = marts["mart_registrations"]
+    sectors = tagging["mart_registration_sectors"][["registration_id", "sector"]]
+    bj = Filters(jurisdictions=("CN-BJ",)).with_period("2025")
+    for f, scope in ((PERIOD, reg), (bj, reg[reg.jurisdiction_code == "CN-BJ"])):
+        joined = sectors.merge(scope[["registration_id", "filed_date"]], on="registration_id")
+        filed = joined[joined.filed_date.between("2025-01-01", "2025-12-31")]
+        monthly = filed.groupby([filed.filed_date.dt.to_period("M").dt.start_time, "sector"]).size()
+        got = queries.filings_by_sector_month(f, sample_db)
+        assert {(pd.Timestamp(r.month_date), r.sector): r.filing_count for r in got.itertuples()} == monthly.to_dict()
+        ranked = queries.sectors_ranked(f, sample_db)
+        previous = joined[joined.filed_date.between("2024-01-01", "2024-12-31")].sector.value_counts()
+        assert {r.sector: r.filing_count for r in ranked.itertuples()} == filed.sector.value_counts().to_dict()
+        assert {r.sector: r.previous_filing_count for r in ranked.itertuples()} == {
+            s: int(previous.get(s, 0)) for s in ranked.sector
+        }
+        assert len(ranked) >= 2
+
+
 def test_provider_search_is_literal_text(sample_db):
     wildcard = Filters(provider="%").with_period("all")
     assert queries.registration_kpis(wildcard, sample_db)["new_count"] == 0

@@ -18,6 +18,16 @@ with registrations as (
         -- end include: _registration_scope
 ),
 
+-- Counted per provider first, then joined: 20k providers to look up rather than 200k filings
+-- (the same counts; count(*) of a provider's filings summed, and each provider counted once).
+providers as (
+    select
+        provider_name,
+        count(*) as filing_count,
+    from registrations
+    group by all
+),
+
 ownership as (
     select * from mart_provider_ownership
 ),
@@ -25,10 +35,10 @@ ownership as (
 final as (
     select
         coalesce(ownership.ownership_type, 'other_enterprise') as ownership_type,
-        count(*) as filing_count,
-        count(distinct registrations.provider_name) as provider_count,
-    from registrations
-    left join ownership on ownership.provider_name = registrations.provider_name
+        sum(providers.filing_count)::bigint as filing_count,
+        count(providers.provider_name) as provider_count,
+    from providers
+    left join ownership on ownership.provider_name = providers.provider_name
     group by all
 )
 

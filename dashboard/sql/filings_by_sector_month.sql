@@ -1,10 +1,11 @@
 -- New filings and registrations per month of filing and sector, within the period. A
--- registration with two sectors counts once in each.
-with registrations as (
+-- registration with two sectors counts once in each. Each sector row carries its registration's
+-- filing date and the fields the filters read (mart_registration_sectors), so no join is needed.
+with sectors as (
     select
-        registration_id,
+        sector,
         filed_date,
-    from mart_registrations
+    from mart_registration_sectors
     where filed_date between $start_date and $end_date
         -- include: _registration_scope
         and (len($jurisdictions::varchar[]) = 0 or list_contains($jurisdictions::varchar[], jurisdiction_code))
@@ -19,17 +20,12 @@ with registrations as (
         -- end include: _registration_scope
 ),
 
-sectors as (
-    select * from mart_registration_sectors
-),
-
 final as (
     select
-        date_trunc('month', registrations.filed_date)::date as month_date,
-        sectors.sector,
+        date_trunc('month', filed_date)::date as month_date,
+        sector,
         count(*) as filing_count,
-    from registrations
-    inner join sectors on sectors.registration_id = registrations.registration_id
+    from sectors
     group by all
 )
 

@@ -95,13 +95,28 @@ tagged as (
     group by hits.registration_id, hits.sector
 ),
 
-final as (
+sectors as (
     select registration_id, sector, rule, rules, priority
     from tagged
     union all
     select registrations.registration_id, 'unclassified' as sector, null as rule, []::varchar[] as rules, null as priority
     from registrations
     anti join top_priority on top_priority.registration_id = registrations.registration_id
+),
+
+-- Each row also carries what the dashboard's period and filters read of its registration
+-- (filed_date; jurisdiction_code, registries, provider_name for _registration_scope), so the
+-- sector charts count from this table alone: joining it back to mart_registrations on the id
+-- was nearly all of their time (at 200k registrations, 50 ms of a 60 ms query against 4 ms).
+final as (
+    select
+        sectors.*,
+        registrations.filed_date,
+        registrations.jurisdiction_code,
+        registrations.registries,
+        registrations.provider_name,
+    from sectors
+    inner join registrations on registrations.registration_id = sectors.registration_id
 )
 
 select * from final
