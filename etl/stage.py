@@ -272,19 +272,30 @@ def _lines(items: list[str], indent: str, sep: str = ",") -> str:
     return f"{sep}\n".join(indent + item for item in items)
 
 
-def staging_sql(entity: Entity) -> str:
-    """The text of etl/sql/staging/stg_<entity>.sql, written from the entity's declarations."""
-    typed = [
+def typed_columns(entity: Entity) -> list[str]:
+    """Each entity column typed from the adapter's text (`expr as name`), then its text as given
+    (`raw__name`, which the rules read): the select list of the staging SQL's `typed` step."""
+    return [
         f"{_typed_expr(entity, c.name, c.type)} as {q(c.name)}, {q(c.name)} as {q('raw__' + c.name)}"
         for c in entity.columns
     ]
+
+
+def failure_predicates(entity: Entity) -> list[str]:
+    """One null-safe predicate per rule over the typed columns: a row fails when any is true."""
+    return [f"coalesce({pred}, false)" for _rule, _col, pred, _msg in _rules(entity)]
+
+
+def staging_sql(entity: Entity) -> str:
+    """The text of etl/sql/staging/stg_<entity>.sql, written from the entity's declarations."""
+    typed = typed_columns(entity)
     rules = _rules(entity)
     checks = [
         f"case when {pred}\n"
         f"            then {{'rule': {sql_literal(rule)}, 'column': {sql_literal(col)}, 'message': {msg}}} end"
         for rule, col, pred, msg in rules
     ]
-    any_failed = [f"coalesce({pred}, false)" for _rule, _col, pred, _msg in rules]
+    any_failed = failure_predicates(entity)
     key = ", ".join(q(k) for k in entity.key)
     key_not_null = " and ".join(f"{q(k)} is not null" for k in entity.key)
     key_match = " and ".join(f"__checked.{q(k)} = __dups.{q(k)}" for k in entity.key)
