@@ -45,7 +45,7 @@ from core.schema import ENTITIES  # noqa: E402
 from etl.adapters import canonical  # noqa: E402
 from etl.adapters.base import Context  # noqa: E402
 from etl.config import load_config  # noqa: E402
-from etl.readers import RawTable  # noqa: E402
+from etl.readers import CSV_OPTIONS, RawTable  # noqa: E402
 from etl.sqlquote import quote_ident, sql_literal  # noqa: E402
 from etl.stage import failure_predicates, typed_columns  # noqa: E402
 
@@ -86,7 +86,7 @@ def steps(inputs: Path) -> dict[str, dict]:
         return f"""create temp view raw_input as
             select {", ".join(quote_ident(c) for c in columns)}, {sql_literal(str(path))} as __file, {line} as __line
             from read_csv({sql_literal(str(path))}, header = true, columns = {column_map}, auto_detect = false,
-                quote = '"', escape = '"', max_line_size = 100000000, buffer_size = 134217728)"""
+                {CSV_OPTIONS})"""
 
     config = load_config(inputs / "sources.toml")
     source = next(s for s in config.sources if s.entity == "incidents")

@@ -286,6 +286,12 @@ def _check_not_binary(path: Path, declared: str | None = None) -> None:
         )
 
 
+# How every CSV is read, beside the per-file options (bench/bench_etl_floor.py reads as the ETL
+# does). buffer_size: by default 16 x max_line_size, capped by the file's size: a 2 GB file would
+# ask for one 1.4 GB block, more than the build's memory limit (README: Memory).
+CSV_OPTIONS = "quote = '\"', escape = '\"', max_line_size = 100000000, buffer_size = 134217728"
+
+
 def read_csv(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -306,8 +312,6 @@ def read_csv(
     preamble = [" ".join(c for c in row if c.strip()) for row in first_rows[:skip]]
     if skip >= len(first_rows) or not any(c.strip() for c in first_rows[skip]):
         raise SourceError(f"{path}: no header row found; expected a CSV header line.", file=str(path))
-    # buffer_size: by default 16 x max_line_size, capped by the file's size: a 2 GB file would
-    # ask for one 1.4 GB block, more than the build's memory limit (README: Memory).
     # The header is parsed here, so DuckDB need not sniff: a damaged file cannot fail detection,
     # and every record is read as text against exactly these columns.
     columns = {name: "VARCHAR" for name in _unique_headers(first_rows[skip])}
@@ -319,9 +323,8 @@ def read_csv(
             select *, row_number() over () as __ordinal
             from read_csv(
                 $path, header = true, skip = $skip, columns = $columns, delim = $delim,
-                quote = '"', escape = '"', store_rejects = true, auto_detect = false,
-                rejects_table = $rejects_table, rejects_scan = $scan_table,
-                max_line_size = 100000000, buffer_size = 134217728
+                store_rejects = true, auto_detect = false,
+                rejects_table = $rejects_table, rejects_scan = $scan_table, {CSV_OPTIONS}
             )
             """,
             {

@@ -54,7 +54,7 @@ month_ends as (
 
 -- Registrations sharing a filing and a cancellation date are one row with their count: the
 -- range join below then pairs each month end with some thousands of rows, not every registration
--- (at 200k registrations, 45 ms to 10 ms for all time).
+-- (at 200k registrations, all time: 45-55 ms to 18-27 ms for the query).
 date_pairs as (
     select
         filed_date,

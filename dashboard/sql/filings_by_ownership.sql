@@ -1,8 +1,6 @@
 -- Filings within the period by the provider's ownership type, with how many providers.
 with registrations as (
-    select
-        registration_id,
-        provider_name,
+    select provider_name
     from mart_registrations
     where filed_date between $start_date and $end_date
         -- include: _registration_scope
